@@ -1,0 +1,140 @@
+"""The ``companion`` command. Command groups live in ``companion/commands/``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from companion import __version__
+from companion.config import (
+    ConfigFileError,
+    Settings,
+    load_settings,
+    provider_key_status,
+    use_cli_flags,
+)
+
+app = typer.Typer(
+    help="A companion that supports your autonomy, wellbeing and relationships, transparently.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code=1)
+
+
+def settings_or_exit(**overrides) -> Settings:
+    """Settings from every source, or a readable error and exit code 1."""
+    try:
+        return load_settings(**overrides)
+    except ConfigFileError as exc:
+        raise fail(str(exc)) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise fail(f"invalid settings: {problems}") from None
+    except Exception as exc:  # e.g. a malformed TOML file
+        raise fail(f"could not read settings: {exc}") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"companion {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    model: Annotated[
+        str | None, typer.Option(help="litellm model string, e.g. openai/gpt-4o-mini.")
+    ] = None,
+    persona: Annotated[
+        str | None, typer.Option(help="Shipped persona name or a text file.")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where conversations and memories live.")
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="User id.")] = None,
+    modules: Annotated[str | None, typer.Option(help="Comma-separated modules to enable.")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Flags here override environment variables, which override the TOML file."""
+    use_cli_flags(
+        config, model=model, persona=persona, data_dir=data_dir, user_id=user, modules=modules
+    )
+
+
+@app.command("config")
+def show_config(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the effective settings (secrets masked) and which provider keys are set."""
+    settings = settings_or_exit()
+    data = settings.masked()
+    keys = provider_key_status()
+    if as_json:
+        typer.echo(json.dumps({"settings": data, "provider_keys": keys}, indent=2))
+        return
+    width = max(map(len, data))
+    for name, value in data.items():
+        typer.echo(f"{name:<{width}}  {value}")
+    typer.echo("\nprovider keys: " + (", ".join(f"{k}={v}" for k, v in keys.items()) or "none set"))
+
+
+@app.command()
+def chat(
+    thread: Annotated[
+        str, typer.Option(help="Conversation id; the same id continues it.")
+    ] = "default",
+) -> None:
+    """Chat in the terminal. Replies stream as they are written."""
+    from companion.prompts import PersonaNotFound
+    from companion.service import Companion
+    from companion.terminal import run_chat
+
+    settings = settings_or_exit()
+    try:
+        companion = Companion(settings)
+    except PersonaNotFound as exc:
+        raise fail(str(exc)) from None
+    try:
+        run_chat(companion, thread)
+    except KeyboardInterrupt:
+        typer.echo("\nBye for now.")
+    finally:
+        companion.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 7860,
+) -> None:
+    """Open the companion in the browser (Gradio)."""
+    from companion.prompts import PersonaNotFound
+    from ui.app import launch
+
+    settings = settings_or_exit()
+    try:
+        launch(settings, host=host, port=port)
+    except PersonaNotFound as exc:
+        raise fail(str(exc)) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

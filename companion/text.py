@@ -1,0 +1,42 @@
+"""Cleaning what people type (or pipe in) before anything stores it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_KEEP_CONTROLS = {"\n", "\t"}
+
+
+class InputProblem(ValueError):
+    """The message cannot be sent as it is; ``str(problem)`` says why, kindly."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def clean_text(raw: str | bytes) -> str:
+    """Decode, drop control characters and invalid code points, normalise; never raises."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    # Lone surrogates (from a pipe read with surrogateescape) cannot be stored as UTF-8.
+    text = raw.encode("utf-8", errors="replace").decode("utf-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        c for c in text if c in _KEEP_CONTROLS or unicodedata.category(c) not in ("Cc", "Cs", "Co")
+    )
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def validate_message(raw: str | bytes, max_chars: int) -> str:
+    """The cleaned message, or ``InputProblem`` if it is empty or too long."""
+    text = clean_text(raw)
+    if not text:
+        raise InputProblem("Type something whenever you're ready; I'm listening.", "empty")
+    if len(text) > max_chars:
+        raise InputProblem(
+            f"That message is {len(text):,} characters; the limit is {max_chars:,}. "
+            "Could you send it in shorter parts? Nothing was saved.",
+            "too_long",
+        )
+    return text
