@@ -136,5 +136,33 @@ def serve(
         raise fail(str(exc)) from None
 
 
+@app.command()
+def warmup(
+    skip_model: Annotated[bool, typer.Option(help="Do not load the bundled chat model.")] = False,
+) -> None:
+    """Prepare the offline models once (embedder to ONNX) and check the bundled model loads."""
+    import time
+
+    from companion.embeddings import get_embedder
+
+    settings = settings_or_exit()
+    started = time.perf_counter()
+    embedder = get_embedder(settings.embedding_model)
+    embedder.embed(["warm-up"])
+    typer.echo(f"embedder ready: {embedder.name} ({time.perf_counter() - started:.1f} s)")
+    if skip_model or settings.model != "local/smollm2":
+        return
+    from companion.local_model import BundledModelMissing, bundled_model
+
+    started = time.perf_counter()
+    try:
+        _ = bundled_model().base_url
+    except BundledModelMissing as exc:
+        raise fail(str(exc)) from None
+    typer.echo(
+        f"bundled model ready: SmolLM2-135M-Instruct ({time.perf_counter() - started:.1f} s)"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -72,7 +73,10 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default_factory=default_data_dir)
     persona: str = Field("default", description="A shipped persona name or a path to a text file.")
-    modules: list[str] = Field(default_factory=lambda: list(SWITCHABLE_MODULES))
+    # NoDecode: the environment gives "social,autonomy", not JSON.
+    modules: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(SWITCHABLE_MODULES)
+    )
     user_id: str = "local"
     timezone: str | None = Field(None, description="IANA zone, e.g. Europe/London; None = system.")
     locale: str = Field("US", description="Country code used for crisis resources.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,6 +64,17 @@ def _context(state: TurnState, services: TurnServices) -> TurnContext:
     )
 
 
+def _turn_fields(state: TurnState) -> dict[str, Any]:
+    """Per-turn fields, derived from the last message when a caller (e.g. Studio) sent only that."""
+    last = (state.get("messages") or [{}])[-1]
+    return {
+        "user_id": state.get("user_id") or "studio",
+        "thread_id": state.get("thread_id") or "studio",
+        "turn_id": state.get("turn_id") or last.get("id") or uuid.uuid4().hex[:12],
+        "user_text": state.get("user_text") or str(last.get("content", "")),
+    }
+
+
 def _timed(trace: dict[str, Any], node: str, started: float) -> dict[str, Any]:
     timings = dict(trace.get("timings_ms", {}))
     timings[node] = round((time.perf_counter() - started) * 1000, 2)
@@ -74,6 +86,7 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
 
     def load_context(state: TurnState) -> dict[str, Any]:
         started = time.perf_counter()
+        state = {**state, **_turn_fields(state)}
         history = state.get("messages", [])[-services.history_turns :]
         trace: dict[str, Any] = {
             "turn_id": state["turn_id"],
@@ -90,6 +103,7 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             {k: m.get(k) for k in ("id", "text", "score", "why") if k in m} for m in memories
         ]
         return {
+            **_turn_fields(state),
             "history": history,
             "memories": memories,
             "memories_text": memories_text,

@@ -26,16 +26,19 @@ def _lines(stream: TextIO, interactive: bool) -> Iterator[str]:
             except EOFError:
                 return
     else:
-        for raw in stream.buffer if hasattr(stream, "buffer") else stream:
-            yield raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # bad bytes from a pipe become U+FFFD
+        yield from stream
 
 
 def run_chat(
     companion: Companion,
     thread_id: str = "default",
-    out: TextIO = sys.stdout,
-    stdin: TextIO = sys.stdin,
+    out: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> None:
+    out = out or sys.stdout  # looked up now, so redirected streams (tests, pipes) are honoured
+    stdin = stdin or sys.stdin
     interactive = stdin.isatty()
     if interactive:
         out.write(f"Chatting as '{companion.user_id}' in conversation '{thread_id}'. {HELP}\n")

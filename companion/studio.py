@@ -1,0 +1,11 @@
+"""The turn graph for LangGraph Studio / ``langgraph dev`` (see langgraph.json).
+
+Studio brings its own checkpointer, so the graph is compiled without one. Send a state like
+``{"messages": [{"role": "user", "content": "hi", "id": "t1", "at": "2026-01-01T00:00:00Z"}]}``.
+"""
+
+from companion.config import load_settings
+from companion.graph import build_graph
+from companion.wiring import build_services
+
+graph = build_graph(build_services(load_settings()))
