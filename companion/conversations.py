@@ -6,11 +6,36 @@ threads; import writes exported messages back as new threads.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from companion.service import list_threads, thread_key
+THREAD_SEPARATOR = "::"
+
+
+def thread_key(user_id: str, thread_id: str) -> str:
+    """The checkpointer's thread id: every thread is namespaced by its user."""
+    return f"{user_id}{THREAD_SEPARATOR}{thread_id}"
+
+
+def open_checkpointer(data_dir: Path) -> SqliteSaver:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(data_dir / "conversations.sqlite3", check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    saver = SqliteSaver(conn)
+    saver.setup()
+    return saver
+
+
+def list_threads(checkpointer: SqliteSaver, user_id: str) -> list[str]:
+    prefix = thread_key(user_id, "")
+    rows = checkpointer.conn.execute(
+        "SELECT DISTINCT thread_id FROM checkpoints WHERE substr(thread_id, 1, ?) = ?",
+        (len(prefix), prefix),
+    ).fetchall()
+    return sorted(row[0][len(prefix) :] for row in rows)
 
 
 class ConversationStore:

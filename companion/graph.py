@@ -94,7 +94,10 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             "at": services.clock().isoformat(),
         }
         try:
-            memories, memories_text = services.memory.retrieve(state["user_id"], state["user_text"])
+            recent = frozenset(m["id"] for m in history)
+            memories, memories_text = services.memory.retrieve(
+                state["user_id"], state["user_text"], recent
+            )
         except Exception as exc:  # memory is a help, never a reason to fail the turn
             log.warning("memory unavailable: %s", type(exc).__name__)
             memories, memories_text = [], ""

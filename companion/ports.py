@@ -61,8 +61,11 @@ class AlignmentPort(Protocol):
 
 
 class MemoryPort(Protocol):
-    def retrieve(self, user_id: str, query: str) -> tuple[list[dict[str, Any]], str]:
-        """The memories for this turn and the text to quote into the prompt."""
+    def retrieve(
+        self, user_id: str, query: str, recent_turn_ids: frozenset[str] = frozenset()
+    ) -> tuple[list[dict[str, Any]], str]:
+        """The memories for this turn (none already in ``recent_turn_ids``) and the text to
+        quote into the prompt (already quoted as data)."""
         ...
 
     def remember(
@@ -89,7 +92,9 @@ class NoAlignment:
 
 
 class NoMemory:
-    def retrieve(self, user_id: str, query: str) -> tuple[list[dict[str, Any]], str]:
+    def retrieve(
+        self, user_id: str, query: str, recent_turn_ids: frozenset[str] = frozenset()
+    ) -> tuple[list[dict[str, Any]], str]:
         return [], ""
 
     def remember(self, user_id: str, text: str, turn_id: str, at: datetime) -> list[dict[str, Any]]:

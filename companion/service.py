@@ -7,21 +7,19 @@ person, so no caller needs a try/except around a turn.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Literal
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import BaseModel, Field
 
 from companion.config import Settings
+from companion.conversations import ConversationStore, list_threads, thread_key
 from companion.graph import TurnServices, build_graph
+from companion.privacy import UserDataStore, export_user, forget_user, import_user
 from companion.state import Message
+from companion.stores import Stores, open_stores
 from companion.text import InputProblem, validate_message
-
-THREAD_SEPARATOR = "::"
 
 
 class TurnEvent(BaseModel):
@@ -38,35 +36,35 @@ class TurnEvent(BaseModel):
     trace: dict[str, Any] = Field(default_factory=dict)
 
 
-def thread_key(user_id: str, thread_id: str) -> str:
-    """The checkpointer's thread id: every thread is namespaced by its user."""
-    return f"{user_id}{THREAD_SEPARATOR}{thread_id}"
-
-
-def open_checkpointer(data_dir: Path) -> SqliteSaver:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(data_dir / "conversations.sqlite3", check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    saver = SqliteSaver(conn)
-    saver.setup()
-    return saver
-
-
 class Companion:
-    """One person's companion (``settings.user_id``), over any number of threads."""
+    """One person's companion (``settings.user_id``), over any number of threads.
+
+    ``stores`` (checkpointer, ledger, memory) are shared by every user of a deployment: use
+    ``for_user`` to get another person's companion over the same stores.
+    """
 
     def __init__(
         self,
         settings: Settings,
         services: TurnServices | None = None,
-        checkpointer: SqliteSaver | None = None,
+        stores: Stores | None = None,
     ) -> None:
         from companion.wiring import build_services
 
         self.settings = settings
-        self.services = services or build_services(settings)
-        self.checkpointer = checkpointer or open_checkpointer(settings.data_dir)
-        self.graph = build_graph(self.services, self.checkpointer)
+        self.stores = stores or open_stores(settings)
+        self.services = services or build_services(settings, self.stores)
+        self.graph = build_graph(self.services, self.stores.checkpointer)
+
+    def for_user(self, user_id: str) -> Companion:
+        """The companion of another person, sharing this deployment's stores and services."""
+        settings = self.settings.model_copy(update={"user_id": user_id})
+        type(settings).model_validate(settings.model_dump())  # same user id rules
+        return Companion(settings, self.services, self.stores)
+
+    @property
+    def checkpointer(self):
+        return self.stores.checkpointer
 
     @property
     def user_id(self) -> str:
@@ -126,14 +124,25 @@ class Companion:
     def threads(self) -> list[str]:
         return list_threads(self.checkpointer, self.user_id)
 
+    # -- the person's data, across every store ------------------------------------------
+
+    def data_stores(self) -> list[UserDataStore]:
+        return [
+            ConversationStore(self.checkpointer, self.graph),
+            self.stores.memory,
+            self.stores.ledger,
+        ]
+
+    def export(self) -> dict[str, Any]:
+        """Everything held about this person, as one JSON-serialisable document."""
+        return export_user(self.data_stores(), self.user_id)
+
+    def forget_all(self) -> dict[str, int]:
+        """Delete everything held about this person, in every store."""
+        return forget_user(self.data_stores(), self.user_id)
+
+    def import_data(self, export: dict[str, Any]) -> dict[str, int]:
+        return import_user(self.data_stores(), self.user_id, export)
+
     def close(self) -> None:
-        self.checkpointer.conn.close()
-
-
-def list_threads(checkpointer: SqliteSaver, user_id: str) -> list[str]:
-    prefix = thread_key(user_id, "")
-    rows = checkpointer.conn.execute(
-        "SELECT DISTINCT thread_id FROM checkpoints WHERE substr(thread_id, 1, ?) = ?",
-        (len(prefix), prefix),
-    ).fetchall()
-    return sorted(row[0][len(prefix) :] for row in rows)
+        self.stores.close()

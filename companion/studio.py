@@ -6,6 +6,8 @@ Studio brings its own checkpointer, so the graph is compiled without one. Send a
 
 from companion.config import load_settings
 from companion.graph import build_graph
+from companion.stores import open_stores
 from companion.wiring import build_services
 
-graph = build_graph(build_services(load_settings()))
+_settings = load_settings()
+graph = build_graph(build_services(_settings, open_stores(_settings)))

@@ -96,7 +96,7 @@ def test_ctrl_c_mid_reply_leaves_a_consistent_conversation(settings):
     companion = Companion(settings)
     companion.reply("hello")
     companion.services.chat_model = InterruptedModel(model="fake/echo")
-    companion.graph = type(companion)(settings, companion.services, companion.checkpointer).graph
+    companion.graph = type(companion)(settings, companion.services, companion.stores).graph
     with pytest.raises(KeyboardInterrupt):
         list(companion.send("tell me a story"))
     assert contents(companion)[-1] == ("user", "tell me a story")
@@ -109,10 +109,7 @@ def test_ctrl_c_mid_reply_leaves_a_consistent_conversation(settings):
 def test_threads_and_users_are_isolated(tmp_path):
     alice = Companion(load_settings(data_dir=tmp_path, model="fake/echo", user_id="alice"))
     alice.reply("alice's secret", thread_id="t1")
-    bob = Companion(
-        load_settings(data_dir=tmp_path, model="fake/echo", user_id="bob"),
-        checkpointer=alice.checkpointer,
-    )
+    bob = alice.for_user("bob")
     assert bob.history("t1") == []
     assert bob.threads() == []
     assert alice.threads() == ["t1"]
