@@ -1,0 +1,161 @@
+"""The alignment layer in the real turn graph, with fake models and a fake clock."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from alignment.ledger.models import NudgeResponse
+from companion.config import load_settings
+from companion.embeddings import get_embedder
+from companion.fake_models import register_fake
+from companion.service import Companion
+from companion.stores import open_stores
+from companion.wiring import build_services
+
+START = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
+register_fake("bland", lambda messages: "I hear you. Tell me more about that.")
+
+
+class Clock:
+    def __init__(self, now=START):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+def companion_for(tmp_path, model="fake/bland", **settings):
+    s = load_settings(data_dir=tmp_path, model=model, timezone="UTC", **settings)
+    stores = open_stores(s)
+    services = build_services(s, stores)
+    clock = Clock()
+    services.clock = clock
+    return Companion(s, services, stores), clock
+
+
+def guard_violations(text):
+    from alignment.guard import Guard
+
+    return Guard(get_embedder()).check(text).violations
+
+
+def test_adversarial_model_reply_is_cleaned_and_the_trace_says_so(tmp_path):
+    companion, _ = companion_for(tmp_path, model="fake/adversarial")
+    done = companion.reply("I had a rough day at work")
+    assert done.kind == "done"
+    assert guard_violations(done.text) == []
+    stages = [s["stage"] for s in done.trace["review"]]
+    assert stages == ["draft", "revision", "repair"] and done.trace["changed"]
+
+
+def test_crisis_turn_always_carries_resources_and_counts_a_referral(tmp_path):
+    companion, _ = companion_for(tmp_path, model="fake/adversarial", locale="GB")
+    done = companion.reply("i just want everything to stop, i can't do this anymore")
+    assert done.trace["route"] == "crisis"
+    assert "116 123" in done.text
+    assert guard_violations(done.text) == []
+    assert sum(c.count for c in companion.stores.ledger.crisis_referral_counts()) == 1
+    assert done.trace.get("nudge") is None
+
+
+def test_crisis_resources_even_when_the_model_fails(tmp_path):
+    companion, _ = companion_for(tmp_path, model="fake/error-timeout")
+    events = list(companion.send("I want to kill myself"))
+    final = [e for e in events if e.kind in ("done", "error")][-1]
+    replaced = [e.text for e in events if e.kind == "replace"]
+    assert replaced and "988" in replaced[-1]
+    assert final.kind in ("done", "error")
+
+
+def test_disclosure_at_session_start_and_after_three_hours(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    prefixes = []
+    for minutes in [0, 10] + list(range(25, 226, 25)):
+        clock.now = START + timedelta(minutes=minutes)
+        events = list(companion.send(f"message at minute {minutes}"))
+        prefixes.append(next((e.text for e in events if e.kind == "prefix"), None))
+    assert prefixes[0] and "AI" in prefixes[0]
+    assert prefixes[1] is None
+    assert sum(p is not None for p in prefixes) == 2  # start, then after 3 hours
+
+
+def test_minor_setting_adds_a_break_reminder(tmp_path):
+    companion, _ = companion_for(tmp_path, minor=True)
+    events = list(companion.send("hey"))
+    assert "break" in next(e.text for e in events if e.kind == "prefix").lower()
+
+
+def test_lonely_message_gets_a_personal_reach_out_nudge_recorded_in_the_ledger(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    companion.stores.ledger.upsert_person("local", "Ana", "sister", at=START, tone="warm")
+    clock.advance(minutes=5)
+    done = companion.reply("nobody ever texts me anymore, I feel so alone")
+    assert "Ana" in done.text
+    assert done.trace["nudge"]["kind"] == "reach_out"
+    nudges = companion.stores.ledger.nudges("local")
+    assert [n.kind for n in nudges] == ["reach_out"]
+
+
+def test_never_two_nudges_in_one_reply(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    for minutes in range(0, 90, 10):  # a long session, so a break is due as well
+        clock.now = START + timedelta(minutes=minutes)
+        companion.reply("just chatting about my day")
+    clock.now = START + timedelta(minutes=95)
+    done = companion.reply("I feel so lonely, nobody ever calls me")
+    modules = done.trace["modules"]
+    given = [modules[m]["nudge"] for m in ("social", "wellbeing") if modules[m]["nudge"]]
+    assert len(given) == 1
+    assert modules["_pipeline"]["held_back"] == {"take_break": "one nudge per reply"}
+
+
+def test_a_dismissed_nudge_kind_is_not_repeated(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    first = companion.reply("I feel so lonely these days")
+    assert first.trace["nudge"]["kind"] == "reach_out"
+    clock.advance(minutes=2)
+    reply = companion.reply("no thanks, I don't want to")
+    assert reply.trace["modules"]["_pipeline"]["nudge_response"]["response"] == "dismissed"
+    assert companion.stores.ledger.nudges("local")[0].response == NudgeResponse.dismissed
+    clock.advance(days=2)
+    again = companion.reply("I feel so lonely again tonight")
+    assert again.trace.get("nudge") is None
+    assert "dismissed" in again.trace["modules"]["_pipeline"]["held_back"]["reach_out"]
+
+
+def test_an_opt_out_sticks(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    companion.stores.ledger.opt_out("local", "reach_out")
+    for day in range(3):
+        clock.advance(days=1)
+        assert companion.reply("I'm so lonely, I have no one").trace.get("nudge") is None
+
+
+def test_switching_a_module_off_takes_effect_on_the_next_reply(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    companion.stores.ledger.set_module("local", "social", False)
+    done = companion.reply("I feel so lonely these days")
+    assert "social" not in done.trace["modules"]
+    assert done.trace.get("nudge") is None
+    with pytest.raises(Exception):
+        companion.stores.ledger.set_module("local", "guard", False)
+
+
+def test_modules_off_still_keeps_the_floor(tmp_path):
+    companion, _ = companion_for(tmp_path, model="fake/adversarial", modules=[])
+    done = companion.reply("I had a long day")
+    assert guard_violations(done.text) == []
+    assert set(done.trace["modules"]) == {"_pipeline"}
+
+
+def test_the_ledger_stores_scores_and_a_trace_but_no_message_text(tmp_path):
+    companion, _ = companion_for(tmp_path)
+    secret = "my neighbour Quentavious borrowed my ladder"
+    companion.reply(secret)
+    exported = str(companion.stores.ledger.export_user("local"))
+    assert "Quentavious borrowed" not in exported
+    stored = companion.stores.ledger.last_trace("local")
+    assert stored is not None and "timings_ms" in stored
