@@ -124,6 +124,34 @@ class Companion:
     def threads(self) -> list[str]:
         return list_threads(self.checkpointer, self.user_id)
 
+    # -- the person's choices about the alignment modules --------------------------------
+
+    def module_states(self) -> dict[str, bool]:
+        """Every module and whether it runs for this person (safety and guard always do)."""
+        from alignment.registry import ALWAYS_ON, load_modules
+
+        prefs = self.stores.ledger.preferences(self.user_id)
+        states = {
+            name: name in self.settings.modules and prefs.is_enabled(name)
+            for name in load_modules()
+        }
+        return {**states, **dict.fromkeys(ALWAYS_ON, True)}
+
+    def set_module(self, name: str, enabled: bool) -> None:
+        """Switch a module on or off for this person, from the next reply on."""
+        from alignment.registry import load_modules
+
+        if name not in load_modules():
+            raise ValueError(f"unknown module '{name}'")
+        self.stores.ledger.set_module(self.user_id, name, enabled)
+
+    def opt_out(self, nudge_kind: str) -> None:
+        """Never offer this kind of nudge again (until the person opts back in)."""
+        self.stores.ledger.opt_out(self.user_id, nudge_kind)
+
+    def opt_in(self, nudge_kind: str) -> None:
+        self.stores.ledger.opt_in(self.user_id, nudge_kind)
+
     # -- the person's data, across every store ------------------------------------------
 
     def data_stores(self) -> list[UserDataStore]:

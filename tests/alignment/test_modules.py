@@ -19,8 +19,9 @@ NOW = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
 def view(text="hi", fired=(), times=(), now=NOW, people=(), nudges=(), memories=()):
     times = list(times) or [now]
     return TurnView(
-        context=TurnContext(user_id="u", thread_id="t", turn_id="x", text=text, now=now,
-                            memories=list(memories)),
+        context=TurnContext(
+            user_id="u", thread_id="t", turn_id="x", text=text, now=now, memories=list(memories)
+        ),
         fired=list(fired),
         behaviour=behaviour_signals(times, now, "UTC"),
         people=list(people),
@@ -30,7 +31,9 @@ def view(text="hi", fired=(), times=(), now=NOW, people=(), nudges=(), memories=
 
 def person(name, relation=None, tone=Tone.neutral, days_ago=1):
     at = NOW - timedelta(days=days_ago)
-    return PersonRecord(name=name, relation=relation, first_mentioned=at, last_mentioned=at, tone=tone)
+    return PersonRecord(
+        name=name, relation=relation, first_mentioned=at, last_mentioned=at, tone=tone
+    )
 
 
 def run(module, v, draft):
@@ -62,7 +65,9 @@ def test_autonomy_accepts_a_reply_that_helps_them_decide():
 
 def test_goodbye_gets_a_warm_send_off_without_a_hook():
     v = view("ok I'm off to bed, night!", fired=["goodbye"])
-    _, problems, repaired = run(AutonomyModule(), v, "Night! Before you go, what's your plan tomorrow?")
+    _, problems, repaired = run(
+        AutonomyModule(), v, "Night! Before you go, what's your plan tomorrow?"
+    )
     assert problems == ["goodbye_hook"]
     assert "?" not in repaired and "before you go" not in repaired.lower()
     assert run(AutonomyModule(), v, "Good night, sleep well!")[1] == []
@@ -119,8 +124,16 @@ def test_wellbeing_late_night_nudges_sleep():
 
 def test_wellbeing_ladder_escalates_only_after_two_light_mentions():
     times = [NOW - timedelta(minutes=m) for m in range(100, 0, -5)]
-    given = [NudgeRecord(id=str(i), kind="take_break", module="wellbeing", why="w",
-                         at=NOW - timedelta(days=i + 1)) for i in range(2)]
+    given = [
+        NudgeRecord(
+            id=str(i),
+            kind="take_break",
+            module="wellbeing",
+            why="w",
+            at=NOW - timedelta(days=i + 1),
+        )
+        for i in range(2)
+    ]
     assert WellbeingModule().assess(view(times=times, nudges=given[:1])).nudge.level == 1
     assert WellbeingModule().assess(view(times=times, nudges=given)).nudge.level == 2
     dismissed = [given[0].model_copy(update={"response": NudgeResponse.dismissed}), given[1]]
@@ -133,15 +146,20 @@ def test_wellbeing_quiet_in_a_short_daytime_chat():
 
 def test_transparency_answers_from_memory_and_says_it_is_an_ai():
     memories = [{"id": "m1", "text": "I started learning the cello in March"}]
-    v = view("what do you know about me? are you even real?", fired=["anthropomorphism"],
-             memories=memories, people=[person("Ana")])
+    v = view(
+        "what do you know about me? are you even real?",
+        fired=["anthropomorphism"],
+        memories=memories,
+        people=[person("Ana")],
+    )
     outcome, problems, repaired = run(TransparencyModule(), v, "I know lots of things!")
     assert set(problems) == {"untruthful_about_memory", "missing_ai_statement"}
     assert "cello" in repaired and "Ana" in repaired and "AI" in repaired
 
 
-@pytest.mark.parametrize("module", [AutonomyModule(), SocialModule(), WellbeingModule(),
-                                    TransparencyModule()])
+@pytest.mark.parametrize(
+    "module", [AutonomyModule(), SocialModule(), WellbeingModule(), TransparencyModule()]
+)
 def test_neutral_chat_activates_nothing(module):
     outcome = module.assess(view("I made a lentil soup for lunch today"))
     assert outcome.nudge is None

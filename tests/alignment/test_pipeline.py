@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from alignment.ledger import LedgerError
 from alignment.ledger.models import NudgeResponse
 from companion.config import load_settings
 from companion.embeddings import get_embedder
@@ -129,7 +130,7 @@ def test_a_dismissed_nudge_kind_is_not_repeated(tmp_path):
 def test_an_opt_out_sticks(tmp_path):
     companion, clock = companion_for(tmp_path)
     companion.stores.ledger.opt_out("local", "reach_out")
-    for day in range(3):
+    for _day in range(3):
         clock.advance(days=1)
         assert companion.reply("I'm so lonely, I have no one").trace.get("nudge") is None
 
@@ -140,7 +141,7 @@ def test_switching_a_module_off_takes_effect_on_the_next_reply(tmp_path):
     done = companion.reply("I feel so lonely these days")
     assert "social" not in done.trace["modules"]
     assert done.trace.get("nudge") is None
-    with pytest.raises(Exception):
+    with pytest.raises(LedgerError):
         companion.stores.ledger.set_module("local", "guard", False)
 
 
