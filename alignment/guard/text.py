@@ -1,0 +1,52 @@
+"""Sentence splitting, so the guard can judge and drop single sentences.
+
+A regex splitter is enough here: replies are short chat messages, and a wrong split only makes
+a judged unit smaller or larger, never loses text (spans always cover the original).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+# End of a sentence: ., !, ?, … (possibly repeated, possibly followed by closing quotes or
+# brackets), then whitespace; or a line break. A few abbreviations must not end a sentence.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n+")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Sr|Jr|vs|etc|e\.g|i\.e)\.$", re.I)
+
+
+class Span(BaseModel):
+    """One sentence and where it sits in the reply."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split ``text`` into non-empty sentences with character offsets."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        piece = text[start : match.end()]
+        if _ABBREVIATIONS.search(piece.rstrip()) and "\n" not in match.group():
+            continue
+        _append(spans, text, start, match.end())
+        start = match.end()
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def _append(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    offset = start + (len(piece) - len(piece.lstrip()))
+    spans.append(Span(text=stripped, start=offset, end=offset + len(stripped)))
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Join kept sentences back into one reply."""
+    return " ".join(s.strip() for s in sentences if s.strip())
