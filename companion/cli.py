@@ -164,5 +164,26 @@ def warmup(
     )
 
 
+def _mount_command_groups() -> None:
+    """Each feature's commands live in companion/commands/; this is their one list."""
+    from companion.commands import bench, guard, jobs, memory, modules, signals, state
+    from companion.commands import eval as eval_commands
+
+    app.add_typer(memory.app, name="memory")
+    app.add_typer(modules.app, name="modules")
+    app.add_typer(signals.app, name="signals")
+    app.command("assess")(signals.assess_command)
+    app.add_typer(guard.app, name="guard")
+    state.register(app)  # state, trace
+    app.add_typer(jobs.app, name="jobs")
+    app.command("worker")(jobs.worker_command)
+    app.command("checkin")(jobs.checkin_command)
+    app.command("inbox")(jobs.inbox_command)
+    app.add_typer(eval_commands.app, name="eval")
+    app.add_typer(bench.app, name="bench")
+
+
+_mount_command_groups()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="Use a Chroma server instead of the embedded store."
     )
+    ledger_url: str | None = Field(
+        None, description="SQLAlchemy URL of the ledger; default SQLite in data_dir."
+    )
+    jobs_url: str | None = Field(
+        None, description="SQLAlchemy URL of the job store; default SQLite in data_dir."
+    )
+    run_scheduler: bool = Field(
+        True, description="Run background jobs inside `serve` (off when a `worker` runs them)."
+    )
 
     @field_validator("modules", mode="before")
     @classmethod

@@ -113,9 +113,10 @@ class ChatModel:
             except BundledModelMissing as exc:
                 raise ModelError(f"The bundled model is not available: {exc}.", "missing") from exc
             request.update(model="openai/smollm2", api_base=base_url, api_key="local")
-            # A 135M model rambles and loops; a firm ceiling keeps replies short and cheap.
-            request["max_tokens"] = min(self.max_tokens, 200)
-            request["frequency_penalty"] = 0.5
+            # A 135M model rambles and drifts: a firm ceiling and a low temperature keep it
+            # short and on topic (a frequency penalty made it switch languages).
+            request["max_tokens"] = min(self.max_tokens, 160)
+            request["temperature"] = min(self.temperature, 0.3)
         else:
             request.update(model=self.model, api_base=self.api_base, api_key=self.api_key)
         return request

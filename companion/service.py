@@ -7,6 +7,7 @@ person, so no caller needs a try/except around a turn.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from companion.privacy import UserDataStore, export_user, forget_user, import_us
 from companion.state import Message
 from companion.stores import Stores, open_stores
 from companion.text import InputProblem, validate_message
+
+log = logging.getLogger(__name__)
 
 
 class TurnEvent(BaseModel):
@@ -100,6 +103,10 @@ class Companion:
                 yield TurnEvent(kind=chunk["event"], text=chunk["text"])
             else:
                 final = chunk
+        try:  # the tidy-up job runs once the conversation goes quiet
+            self.stores.jobs.note_activity(self.user_id, self.services.clock())
+        except Exception as exc:  # scheduling is upkeep; it never fails a turn
+            log.warning("could not note activity for jobs: %s", type(exc).__name__)
         if final.get("error"):
             yield TurnEvent(kind="error", text=final["error"], trace=final.get("trace", {}))
         else:
@@ -159,6 +166,8 @@ class Companion:
             ConversationStore(self.checkpointer, self.graph),
             self.stores.memory,
             self.stores.ledger,
+            self.stores.jobs,
+            self.stores.inbox,
         ]
 
     def export(self) -> dict[str, Any]:
