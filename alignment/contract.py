@@ -70,6 +70,9 @@ class Review(BaseModel):
     ok: bool = True
     problems: list[str] = Field(default_factory=list)
     critique: str = ""
+    # False when every problem is fixed by adding text (a due nudge, crisis resources): the
+    # repair then loses nothing, and a second model call would only add latency.
+    revise: bool = True
     notes: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -251,6 +251,7 @@ class AlignmentPipeline:
             ok=not problems,
             problems=problems,
             critique=critique,
+            revise=not all(_additive(p) for p in problems),
             notes={"guard": _guard_note(guarded)},
         )
 
@@ -341,6 +342,22 @@ def redact(value: Any) -> Any:
     if isinstance(value, list):
         return [redact(v) for v in value]
     return value
+
+
+_ADDITIVE = (
+    "missing_nudge",
+    "missing_ai_statement",
+    "untruthful_about_memory",
+    "unexplained_reply",
+    "missing_resources",
+    "missing_presence",
+    "missing_reach_out",
+)
+
+
+def _additive(problem: str) -> bool:
+    """A problem that repair fixes by appending text, without removing anything."""
+    return any(part in _ADDITIVE for part in problem.split(":"))
 
 
 def _guard_note(result: GuardResult) -> dict[str, Any]:

@@ -179,7 +179,7 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             {"stage": "draft", "ok": verdict.ok, "problems": verdict.problems}
         ]
         reply = draft
-        if not verdict.ok:
+        if not verdict.ok and verdict.revise:
             reply, verdict = _revise_once(ctx, assessment, state, verdict, steps)
         if not verdict.ok:
             reply = services.alignment.repair(ctx, assessment, reply, verdict)

@@ -96,6 +96,8 @@ def test_lonely_message_gets_a_personal_reach_out_nudge_recorded_in_the_ledger(t
     done = companion.reply("nobody ever texts me anymore, I feel so alone")
     assert "Ana" in done.text
     assert done.trace["nudge"]["kind"] == "reach_out"
+    # Only something to add: repaired directly, without a second model call.
+    assert [step["stage"] for step in done.trace["review"]] == ["draft", "repair"]
     nudges = companion.stores.ledger.nudges("local")
     assert [n.kind for n in nudges] == ["reach_out"]
 
