@@ -236,15 +236,21 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
                 "at": services.clock().isoformat(),
             }
             update["messages"] = [message]
-        try:
-            stored = services.memory.remember(
-                state["user_id"], state["user_text"], state["turn_id"], ctx.now
-            )
-            trace["memories_written"] = [m.get("id") for m in stored]
-            trace["people_mentioned"] = sorted({p for m in stored for p in m.get("people", [])})
-        except Exception as exc:
-            log.warning("memory write failed: %s", type(exc).__name__)
-            trace["memory_write_error"] = f"not remembered this turn ({type(exc).__name__})"
+        if state.get("route") == "crisis":
+            # A crisis message is not turned into long-term memories that could resurface
+            # out of context later; the conversation itself keeps it.
+            trace["memories_written"] = []
+            trace["memory_note"] = "not remembered: crisis turn"
+        else:
+            try:
+                stored = services.memory.remember(
+                    state["user_id"], state["user_text"], state["turn_id"], ctx.now
+                )
+                trace["memories_written"] = [m.get("id") for m in stored]
+                trace["people_mentioned"] = sorted({p for m in stored for p in m.get("people", [])})
+            except Exception as exc:
+                log.warning("memory write failed: %s", type(exc).__name__)
+                trace["memory_write_error"] = f"not remembered this turn ({type(exc).__name__})"
         trace = _timed(trace, "record", started)
         services.alignment.record(ctx, Assessment(**state["assessment"]), reply, trace)
         update["trace"] = trace

@@ -274,8 +274,19 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
+_SIGN_OFF = re.compile(
+    r"^\W*(ok(ay)?|right|well|anyway|alright)?[,\s]*(i (need|have|gotta|got) to go|i'?m off|"
+    r"gotta go|(good ?night|night night|bye|goodbye|see (you|ya)|talk (to you )?(later|soon|"
+    r"tomorrow)|ttyl)\b|(i'?m )?(going|off|heading) to (bed|sleep)|i (need|should|have) to "
+    r"(go to )?(sleep|bed))",
+    re.I,
+)
+
+
 def is_chatter(sentence: str) -> bool:
-    """Greetings, thanks, short reactions and small questions: nothing worth keeping."""
+    """Greetings, thanks, sign-offs, short reactions and small questions: nothing to keep."""
+    if _SIGN_OFF.search(sentence):
+        return True
     n = len(content_words(sentence))
     if sentence.rstrip().endswith("?") and n < 4:
         return True

@@ -162,3 +162,14 @@ def test_the_ledger_stores_scores_and_a_trace_but_no_message_text(tmp_path):
     assert "Quentavious borrowed" not in exported
     stored = companion.stores.ledger.last_trace("local")
     assert stored is not None and "timings_ms" in stored
+
+
+def test_crisis_and_goodbye_messages_do_not_become_memories(tmp_path):
+    companion, clock = companion_for(tmp_path)
+    companion.reply("I want to end it all, I can't go on")
+    clock.advance(minutes=1)
+    companion.reply("ok I need to go to sleep, good night!")
+    clock.advance(minutes=1)
+    companion.reply("I started pottery classes on Tuesdays")
+    texts = [m.text for m in companion.stores.memory.list("local")]
+    assert texts == ["I started pottery classes on Tuesdays"]
