@@ -124,16 +124,28 @@ def chat(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 7860,
+    accounts: Annotated[
+        bool,
+        typer.Option(help="Sign-in with per-user accounts (create them: companion accounts add)."),
+    ] = False,
 ) -> None:
-    """Open the companion in the browser (Gradio)."""
+    """Open the companion in the browser (Gradio), with the background jobs running."""
     from companion.prompts import PersonaNotFound
-    from ui.app import launch
+    from companion.service import Companion
+    from companion.stores import open_stores
+    from ui.app import build_app
+    from ui.app import serve as serve_app
 
     settings = settings_or_exit()
     try:
-        launch(settings, host=host, port=port)
+        companion = Companion(settings, stores=open_stores(settings, run_jobs=True))
+        app_ = build_app(settings, companion, accounts=accounts)
     except PersonaNotFound as exc:
         raise fail(str(exc)) from None
+    try:
+        serve_app(app_, settings, host, port, accounts=accounts)
+    finally:
+        companion.close()
 
 
 @app.command()
@@ -168,6 +180,7 @@ def _mount_command_groups() -> None:
     """Each feature's commands live in companion/commands/; this is their one list."""
     from companion.commands import bench, guard, jobs, memory, modules, signals, state
     from companion.commands import eval as eval_commands
+    from ui.accounts import cli as accounts_cli
 
     app.add_typer(memory.app, name="memory")
     app.add_typer(modules.app, name="modules")
@@ -180,6 +193,7 @@ def _mount_command_groups() -> None:
     app.command("checkin")(jobs.checkin_command)
     app.command("inbox")(jobs.inbox_command)
     app.add_typer(eval_commands.app, name="eval")
+    app.add_typer(accounts_cli, name="accounts")
     app.add_typer(bench.app, name="bench")
 
 

@@ -18,6 +18,7 @@ from companion.config import Settings
 from companion.conversations import ConversationStore, list_threads, thread_key
 from companion.graph import TurnServices, build_graph
 from companion.privacy import UserDataStore, export_user, forget_user, import_user
+from companion.profiles import ProfileStore
 from companion.state import Message
 from companion.stores import Stores, open_stores
 from companion.text import InputProblem, validate_message
@@ -168,6 +169,7 @@ class Companion:
             self.stores.ledger,
             self.stores.jobs,
             self.stores.inbox,
+            ProfileStore(self.settings.data_dir),
         ]
 
     def export(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import pandas as pd  # noqa: E402
 from alignment.safety import TABLE as CRISIS_TABLE  # noqa: E402
 from alignment.state import NUDGE_PHRASES  # noqa: E402
 from companion.config import ALWAYS_ON_MODULES, SWITCHABLE_MODULES, Settings  # noqa: E402
+from companion.profiles import Profile, ProfileStore  # noqa: E402
 from companion.prompts import shipped_personas  # noqa: E402
 from companion.service import Companion  # noqa: E402
 from ui import views  # noqa: E402
@@ -31,7 +32,6 @@ from ui.accounts import AccountStore, accounts_path  # noqa: E402
 from ui.demo import ADVERSARIAL_MODEL, DEMO_PROMPTS, DemoRunner, diff_words  # noqa: E402
 from ui.handlers import Handlers, UserFacingError  # noqa: E402
 from ui.pool import CompanionPool  # noqa: E402
-from ui.profiles import Profile, ProfileStore  # noqa: E402
 from ui.style import CSS, theme  # noqa: E402
 from ui.trace import render_trace, short_summary  # noqa: E402
 

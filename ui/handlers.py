@@ -24,12 +24,12 @@ from pydantic import BaseModel, Field
 from alignment.ledger import LedgerError
 from alignment.safety import crisis_resources
 from companion.config import SWITCHABLE_MODULES
+from companion.profiles import Profile, ProfileError, apply_profile
 from companion.text import InputProblem, validate_message
 from memory.errors import MemoryStoreError
 from ui import views
 from ui.dashboard import DashboardData
 from ui.pool import Busy, CompanionPool
-from ui.profiles import Profile, ProfileError, apply_profile
 
 
 class UserFacingError(Exception):
@@ -304,8 +304,7 @@ class Handlers:
     def export_file(self, user_id: str) -> Path:
         """Everything about the person as one JSON file, for download."""
         companion = self.pool.get(user_id)
-        data = companion.export()  # format, user_id, exported_at, stores
-        data["stores"][self.pool.profiles.name] = self.pool.profiles.export_user(user_id)
+        data = companion.export()  # format, user_id, exported_at, stores (app settings too)
         self._drop_exports(user_id)
         folder = self._export_folder(user_id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -323,8 +322,7 @@ class Handlers:
     def forget_everything(self, user_id: str, confirmation: str) -> str:
         if (confirmation or "").strip().upper() != "FORGET":
             raise UserFacingError("Type FORGET in the box to confirm. Nothing was deleted.")
-        counts = self.pool.get(user_id).forget_all()
-        counts["app_settings"] = self.pool.profiles.forget_user(user_id)
+        counts = self.pool.get(user_id).forget_all()  # every store, app settings included
         self.traces.drop_user(user_id)
         self._drop_exports(user_id)
         self.pool.refresh(user_id)

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from companion.config import Settings
+from companion.profiles import ProfileStore
 from companion.service import Companion
-from ui.profiles import ProfileStore
 
 
 class Busy(RuntimeError):

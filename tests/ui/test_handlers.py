@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from companion.profiles import Profile, ProfileStore
 from ui.handlers import Handlers, UserFacingError
 from ui.pool import CompanionPool
-from ui.profiles import Profile, ProfileStore
 from ui.views import new_thread_id
 
 
