@@ -32,6 +32,7 @@ from companion.ports import (
 )
 from companion.prompts import build_messages
 from companion.state import Message, TurnState
+from companion.text import collapse_repetition
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,11 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
                 "error": str(exc),
                 "trace": _timed(trace, node, started),
             }
-        return {"draft": "".join(pieces).strip(), "trace": _timed(state["trace"], node, started)}
+        streamed = "".join(pieces).strip()
+        draft = collapse_repetition(streamed)
+        if draft != streamed:
+            writer({"event": "replace", "text": draft})
+        return {"draft": draft, "trace": _timed(state["trace"], node, started)}
 
     def respond(state: TurnState) -> dict[str, Any]:
         return _generate(state, "respond")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from companion.config import BUNDLED_MODEL, Settings
+from companion.text import repeating_tail
 
 # litellm fetches a price list from the internet at import time unless told not to.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -76,10 +77,14 @@ class ChatModel:
         litellm = _litellm()
         try:
             response = litellm.completion(**self._request(messages, stream=True))
+            text = ""
             for chunk in response:
                 piece = chunk.choices[0].delta.content if chunk.choices else None
                 if piece:
                     yield piece
+                    text += piece
+                    if len(text) > 80 and repeating_tail(text) is not None:
+                        break  # a small model stuck in a loop: stop paying for it
         except ModelError:
             raise
         except Exception as exc:  # litellm maps every provider's errors to its own types
@@ -117,6 +122,7 @@ class ChatModel:
             # short and on topic (a frequency penalty made it switch languages).
             request["max_tokens"] = min(self.max_tokens, 160)
             request["temperature"] = min(self.temperature, 0.3)
+            request["extra_body"] = {"repeat_penalty": 1.15, "repeat_last_n": 128}
         else:
             request.update(model=self.model, api_base=self.api_base, api_key=self.api_key)
         return request

@@ -58,7 +58,10 @@ class BundledModel:
         params = xllamacpp.CommonParams()
         params.model.path = str(gguf_path())
         params.n_ctx = self._context_tokens
-        threads = max(1, min(2, os.cpu_count() or 1))
+        # Half the cores: llama.cpp threads spin-wait on each other, so when they share every
+        # core with the app (embeddings, UI) decoding slows several-fold (measured on 2 cores
+        # under load: 1 thread 7-13 tokens/s, 2 threads 2 tokens/s).
+        threads = max(1, min(4, (os.cpu_count() or 2) // 2))
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
         params.verbosity = -1  # llama.cpp otherwise floods stderr

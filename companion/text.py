@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _KEEP_CONTROLS = {"\n", "\t"}
@@ -40,3 +41,26 @@ def validate_message(raw: str | bytes, max_chars: int) -> str:
             "too_long",
         )
     return text
+
+
+# A unit of 3-60 characters repeated at least 4 times in a row at the end of the text.
+_LOOP = re.compile(r"(.{3,60}?)\1{3,}$", re.S)
+
+
+def repeating_tail(text: str) -> int | None:
+    """Where a degenerate loop at the end of ``text`` begins repeating (None: no loop).
+
+    Small models sometimes say "a Lisbon, a Lisbon, a Lisbon, ..." until the token limit.
+    The index returned is just after the first copy, so cutting there keeps one.
+    """
+    tail_start = max(0, len(text) - 600)
+    match = _LOOP.search(text, tail_start)
+    if match is None:
+        return None
+    return match.start() + len(match.group(1))
+
+
+def collapse_repetition(text: str) -> str:
+    """``text`` with a trailing loop cut back to its first copy."""
+    cut = repeating_tail(text)
+    return text if cut is None else text[:cut].rstrip(" ,;")

@@ -142,3 +142,13 @@ def test_review_revises_once_then_repairs_and_the_reply_is_replaced(tmp_path):
     assert "only one" not in final.text
     assert [s["stage"] for s in final.trace["review"]] == ["draft", "revision", "repair"]
     assert contents(companion)[-1] == ("assistant", final.text)
+
+
+def test_a_looping_model_is_stopped_and_its_reply_trimmed(settings):
+    register_fake("looping", lambda messages: "Hello! " + "so nice, " * 40)
+    companion = Companion(settings)
+    companion.services.chat_model.model = "fake/looping"
+    events = list(companion.send("hi"))
+    streamed = "".join(e.text for e in events if e.kind == "token")
+    assert len(streamed) < len("Hello! " + "so nice, " * 40)
+    assert events[-1].text.count("so nice") == 1

@@ -1,6 +1,12 @@
 import pytest
 
-from companion.text import InputProblem, clean_text, validate_message
+from companion.text import (
+    InputProblem,
+    clean_text,
+    collapse_repetition,
+    repeating_tail,
+    validate_message,
+)
 
 
 def test_control_characters_are_dropped_but_newlines_kept():
@@ -30,3 +36,14 @@ def test_over_long_message_names_the_limit():
     assert problem.value.kind == "too_long"
     assert "100" in str(problem.value)
     assert validate_message("a" * 100, 100) == "a" * 100
+
+
+def test_a_degenerate_loop_is_cut_back_to_one_copy():
+    looped = "Welcome! " + "a Lisbon, " * 12
+    assert collapse_repetition(looped) == "Welcome! a Lisbon"
+    assert repeating_tail("I like tea. I like tea. And you?") is None
+
+
+def test_ordinary_text_is_left_alone():
+    text = "Ha, that's funny. No no no, I mean it: well done!"
+    assert collapse_repetition(text) == text
