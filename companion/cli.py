@@ -7,16 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from companion import __version__
-from companion.config import (
-    ConfigFileError,
-    Settings,
-    load_settings,
-    provider_key_status,
-    use_cli_flags,
-)
+from companion.commands.common import fail, settings_or_exit
+from companion.config import provider_key_status, use_cli_flags
 
 app = typer.Typer(
     help="A companion that supports your autonomy, wellbeing and relationships, transparently.",
@@ -24,26 +18,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def fail(message: str) -> typer.Exit:
-    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
-
-
-def settings_or_exit(**overrides) -> Settings:
-    """Settings from every source, or a readable error and exit code 1."""
-    try:
-        return load_settings(**overrides)
-    except ConfigFileError as exc:
-        raise fail(str(exc)) from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise fail(f"invalid settings: {problems}") from None
-    except Exception as exc:  # e.g. a malformed TOML file
-        raise fail(f"could not read settings: {exc}") from None
 
 
 def _version(value: bool) -> None:

@@ -25,12 +25,12 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
-from pydantic import ValidationError
 
 from alignment import checkins
 from alignment.behaviour import resolve_zone
 from alignment.ledger import LedgerError
-from companion.config import Settings, load_settings
+from companion.commands.common import fail, settings_or_exit
+from companion.config import Settings
 from companion.inbox import InboxError
 from companion.scheduler import FEATURES, OPT_INS, Jobs, SchedulerError, open_jobs
 from companion.scheduler.setup import enrol_known_users
@@ -47,33 +47,16 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise _fail(f"invalid settings: {problems}") from None
-    except Exception as exc:  # unreadable TOML, missing file: a message, not a traceback
-        raise _fail(f"could not read settings: {exc}") from None
-
-
 @contextmanager
 def _friendly() -> Iterator[None]:
     try:
         yield
     except (SchedulerError, InboxError, LedgerError, checkins.CheckinError, OSError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except MemoryStoreError as exc:
-        raise _fail(f"memory store: {exc}") from None
+        raise fail(f"memory store: {exc}") from None
     except sa.exc.SQLAlchemyError as exc:  # e.g. the job database's server is down
-        raise _fail(f"job database unavailable: {type(exc).__name__}") from None
+        raise fail(f"job database unavailable: {type(exc).__name__}") from None
 
 
 @contextmanager
@@ -125,7 +108,7 @@ def _print_jobs(service: Jobs, settings: Settings, as_json: bool) -> None:
 def jobs_main(ctx: typer.Context) -> None:
     """List what is scheduled for you, why, and let you cancel it."""
     if ctx.invoked_subcommand is None:
-        settings = _settings()
+        settings = settings_or_exit()
         with _jobs(settings) as service:
             _print_jobs(service, settings, as_json=False)
 
@@ -133,7 +116,7 @@ def jobs_main(ctx: typer.Context) -> None:
 @app.command("list")
 def list_command(as_json: JsonOpt = False) -> None:
     """What is scheduled for you, when it next runs, and why."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _jobs(settings) as service:
         _print_jobs(service, settings, as_json)
 
@@ -143,7 +126,7 @@ def cancel_command(
     which: Annotated[str, typer.Argument(help="A job id from `companion jobs`, or its kind.")],
 ) -> None:
     """Cancel a job; the feature behind it is switched off so it does not come back."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _jobs(settings) as service:
         gone = service.cancel(settings.user_id, which)
     typer.echo(f"Cancelled: {', '.join(j.title for j in gone)}.")
@@ -153,7 +136,7 @@ def cancel_command(
 @app.command("runs")
 def runs_command(as_json: JsonOpt = False) -> None:
     """What past runs did for you (including when I decided to stay silent, and why)."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _jobs(settings) as service:
         runs = service.ctx.care.runs(settings.user_id)
     if as_json:
@@ -168,7 +151,7 @@ def runs_command(as_json: JsonOpt = False) -> None:
 @app.command("run-due")
 def run_due_command() -> None:
     """Run, once and now, every job that is due (for cron-style setups and for checking)."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _friendly():
         from companion.stores import open_stores
 
@@ -189,7 +172,7 @@ def _weekday(day: str | None) -> int | None:
         return None
     key = day.strip().lower()[:3]
     if key not in DAYS:
-        raise _fail(f"--day must be a weekday name like sun or monday, got {day!r}")
+        raise fail(f"--day must be a weekday name like sun or monday, got {day!r}")
     return DAYS[key]
 
 
@@ -207,7 +190,7 @@ def optin_command(
     at: Annotated[str | None, typer.Option(help="Weekly reflection time, e.g. 18:00.")] = None,
 ) -> None:
     """Turn on the weekly reflection, check-ins or occasional notes (all off by default)."""
-    settings = _settings()
+    settings = settings_or_exit()
     weekday = _weekday(day)
     with _jobs(settings) as service:
         prefs = service.opt_in(
@@ -234,7 +217,7 @@ def optout_command(
     feature: Annotated[str, typer.Argument(help=f"One of: {', '.join(FEATURES)}.")],
 ) -> None:
     """Turn a feature off and remove its jobs."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _jobs(settings) as service:
         service.opt_out(settings.user_id, feature)
     typer.echo(f"{feature} is off.")
@@ -243,7 +226,7 @@ def optout_command(
 @app.command("prefs")
 def prefs_command(as_json: JsonOpt = False) -> None:
     """Your current choices about background jobs and messages."""
-    settings = _settings()
+    settings = settings_or_exit()
     with _jobs(settings) as service:
         prefs = service.prefs(settings.user_id)
     data = prefs.model_dump(mode="json")
@@ -263,7 +246,7 @@ def worker_command(
     ] = None,
 ) -> None:
     """Run the background scheduler in the foreground (one per deployment). Ctrl-C stops it."""
-    settings = _settings()
+    settings = settings_or_exit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with _friendly():
         from companion.stores import open_stores
@@ -342,7 +325,7 @@ def checkin_command(
     from alignment.ledger import Ledger
     from alignment.ledger import default_url as ledger_url
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _friendly():
         ledger = Ledger(getattr(settings, "ledger_url", None) or ledger_url(settings.data_dir))
     try:
@@ -405,7 +388,7 @@ def inbox_command(
     from companion.inbox import Inbox
     from companion.scheduler import jobs_url
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _friendly():
         inbox = Inbox(jobs_url(settings))
         try:

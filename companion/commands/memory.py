@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from companion.commands.common import settings_or_exit
 from memory import MemoryKind, MemoryRecord, MemoryStore, MemoryStoreError
 
 app = typer.Typer(
@@ -35,9 +36,7 @@ def _friendly_errors() -> Iterator[None]:
 
 
 def _settings() -> Any:
-    from companion.config import load_settings
-
-    return load_settings()
+    return settings_or_exit()
 
 
 def build_store(settings: Any) -> MemoryStore:

@@ -14,7 +14,7 @@ NUDGE_KINDS = ("reach_out", "take_break", "sleep", "offline_balance")
 
 
 def _companion():
-    from companion.cli import settings_or_exit
+    from companion.commands.common import settings_or_exit
     from companion.service import Companion
 
     return Companion(settings_or_exit())

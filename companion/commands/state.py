@@ -13,32 +13,15 @@ from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
 from alignment.behaviour import resolve_zone
 from alignment.ledger import Ledger, LedgerError, TurnRecord, default_url
 from alignment.state import build_state, summarise
-from companion.config import Settings, load_settings
+from companion.commands.common import fail, settings_or_exit
+from companion.config import Settings
 
 log = logging.getLogger(__name__)
 MAX_SCORES = 12
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"Error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise _fail(f"invalid settings: {problems}") from None
-    except Exception as exc:  # unreadable TOML, missing file: a message, not a traceback
-        raise _fail(f"could not read settings: {exc}") from None
 
 
 def ledger_url(settings: Settings) -> str:
@@ -50,7 +33,7 @@ def open_ledger(settings: Settings) -> Ledger:
     try:
         return Ledger(ledger_url(settings))
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _memories(settings: Settings) -> list[str]:
@@ -68,7 +51,7 @@ def state_command(
     json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
 ) -> None:
     """What I remember, how we have been talking, what I noticed and suggested, and why."""
-    settings = _settings()
+    settings = settings_or_exit()
     with open_ledger(settings) as ledger:
         try:
             state = build_state(
@@ -78,7 +61,7 @@ def state_command(
                 timezone=settings.timezone,
             )
         except LedgerError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if json:
         typer.echo(state.model_dump_json(indent=2))
     else:
@@ -141,7 +124,7 @@ def trace_command(
     json: Annotated[bool, typer.Option("--json", help="Print the turn as JSON.")] = False,
 ) -> None:
     """Show the stored trace of a turn: which signals fired, what each module did, and why."""
-    settings = _settings()
+    settings = settings_or_exit()
     with open_ledger(settings) as ledger:
         try:
             if which == "last":
@@ -149,12 +132,12 @@ def trace_command(
             else:
                 turn = ledger.turn(settings.user_id, which)
         except LedgerError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if turn is None:
         if which == "last":
             typer.echo("No turns yet: nothing to show until we have talked.")
             return
-        raise _fail(f"no turn with id {which!r}")
+        raise fail(f"no turn with id {which!r}")
     if json:
         typer.echo(turn.model_dump_json(indent=2))
         return
