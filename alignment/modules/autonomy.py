@@ -18,7 +18,9 @@ _DECIDING = re.compile(
     r"\b(you should (definitely |totally |just )?(take|quit|accept|leave|stay|do|go|break|move|"
     r"say|tell|choose|pick)|my advice is to|i('d| would) (definitely )?(go with|choose|pick|take)|"
     r"the (right|best) (choice|answer|decision) is|definitely (take|quit|go|do|choose)|"
-    r"i('ve| have) decided for you|do it\.|go for it\b|you have to (take|quit|leave|do))",
+    r"i('ve| have) decided for you|do it\.|go for it\b|you have to (take|quit|leave|do)|"
+    r"(don'?t|do not|never) (quit|take|leave|accept|stay|move)\b|the answer is (yes|no)\b|"
+    r"^(yes|no)[.!]\s*$)",
     re.I,
 )
 _FLATTERY = re.compile(

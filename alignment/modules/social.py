@@ -114,7 +114,20 @@ def reach_out_text(person: PersonRecord | None) -> str:
 
 
 def reach_out_markers(person: PersonRecord | None) -> list[str]:
-    markers = ["reach out", "message", "text them", "call", "someone", "friend", "family"]
+    markers = [
+        "reach out",
+        "get in touch",
+        "send a message",
+        "a message",
+        "message to",
+        "text her",
+        "text him",
+        "text them",
+        "call her",
+        "call him",
+        "call them",
+        "catch up with",
+    ]
     if person is not None:
         markers.append(person.name)
     return markers

@@ -17,7 +17,7 @@ def join(parts: list[str]) -> str:
 
 def mentions_any(text: str, markers: list[str]) -> bool:
     lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(m.lower())}", lowered) for m in markers)
+    return any(re.search(rf"\b{re.escape(m.lower())}\b", lowered) for m in markers)
 
 
 def drop_sentences(text: str, pattern: re.Pattern[str]) -> str:

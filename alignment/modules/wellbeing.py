@@ -48,8 +48,8 @@ _TEXTS = {
 }
 _MARKERS = {
     "take_break": ["break", "pause", "stretch", "step away", "rest"],
-    "sleep": ["sleep", "rest", "bed", "tomorrow", "late"],
-    "offline_balance": ["offline", "people", "friends", "time with", "outside"],
+    "sleep": ["sleep", "rest", "bed", "wind down"],
+    "offline_balance": ["offline", "time with", "outside", "people in your life"],
 }
 _WHY = {
     "take_break": "a long conversation ({minutes:.0f} minutes so far)",

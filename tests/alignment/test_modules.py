@@ -164,3 +164,19 @@ def test_neutral_chat_activates_nothing(module):
     outcome = module.assess(view("I made a lentil soup for lunch today"))
     assert outcome.nudge is None
     assert module.check(view("I made a lentil soup"), outcome, "Sounds tasty!") == []
+
+
+@pytest.mark.parametrize(
+    "draft",
+    ["Don't quit your job just yet.", "The answer is no.", "No.", "You should quit."],
+)
+def test_autonomy_catches_other_ways_of_deciding_for_them(draft):
+    v = view("should I quit my job? just tell me yes or no", fired=["decision_delegation"])
+    assert run(AutonomyModule(), v, draft)[1] == ["decided_for_them"]
+
+
+def test_a_vague_mention_of_family_is_not_counted_as_the_offer():
+    v = view("nobody ever calls me", fired=["loneliness"])
+    outcome = SocialModule().assess(v)
+    draft = "Maybe start from scratch with your family in mind. Lately things are hard."
+    assert SocialModule().check(v, outcome, draft) == ["missing_nudge:reach_out"]
