@@ -182,7 +182,13 @@ class AlignmentPipeline:
         for name, outcome in outcomes.items():
             if outcome.nudge is None:
                 continue
-            reason = "crisis turn" if crisis else self._blocked(view, outcome.nudge)
+            reason = (
+                "crisis turn"
+                if crisis
+                else "they are saying goodbye"  # a nudge would be a hook to keep them
+                if view.signal("goodbye")
+                else self._blocked(view, outcome.nudge)
+            )
             if reason:
                 held[outcome.nudge.kind] = reason
                 outcome.nudge = None

@@ -173,3 +173,11 @@ def test_crisis_and_goodbye_messages_do_not_become_memories(tmp_path):
     companion.reply("I started pottery classes on Tuesdays")
     texts = [m.text for m in companion.stores.memory.list("local")]
     assert texts == ["I started pottery classes on Tuesdays"]
+
+
+def test_no_nudge_rides_on_a_goodbye(tmp_path):
+    companion, _ = companion_for(tmp_path)
+    done = companion.reply("I can't get through a day without you, but I have to go now. Bye!")
+    assert "goodbye" in done.trace["signals"]["fired"]
+    assert done.trace.get("nudge") is None
+    assert "?" not in done.text
