@@ -149,10 +149,27 @@ _FAREWELL_TO_THING = re.compile(
 )
 
 
+# "Good morning.", "Hi again", "Evening! The fern arrived.": an opening greeting starts a
+# conversation; the embedding alone confuses it with leave-taking (same register, few words).
+_OPENING_GREETING = re.compile(
+    r"^\W*(?:good (?:morning|afternoon|evening|day)|morning|evening|hi+|hello|hey+|hiya|"
+    r"(?:i'?m )?back(?: again)?|howdy|yo)\b",
+    re.IGNORECASE,
+)
+_FAREWELL_WORDS = re.compile(
+    r"\b(?:bye|goodbye|good ?night|see (?:you|ya)|talk (?:to you )?(?:later|soon|tomorrow)|"
+    r"gotta go|have to go|need to go|heading (?:off|out)|off to (?:bed|sleep)|signing off)\b",
+    re.IGNORECASE,
+)
+
+
 def adjust_goodbye(score: float, text: str) -> float:
-    """Halve the goodbye score when the only farewell in ``text`` is to a thing."""
+    """Damp the goodbye score when the only farewell is to a thing, or the message opens
+    with a greeting and says no farewell word."""
     if _FAREWELL_TO_THING.search(text) and not _leave_taking(text):
         return score * IDIOM_DAMPING
+    if _OPENING_GREETING.search(text) and not _FAREWELL_WORDS.search(text):
+        return score * IDIOM_DAMPING * IDIOM_DAMPING
     return score
 
 
