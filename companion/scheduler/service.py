@@ -59,7 +59,18 @@ def _heartbeat() -> None:
 class SafeScheduler(BackgroundScheduler):
     """A background scheduler whose loop survives any error (e.g. a job store hiccup)."""
 
+    _closing = False
+
+    def shutdown(self, wait: bool = True) -> None:
+        # APScheduler flips the state to stopped and then wakes its thread, which would run
+        # one more round, even for a paused scheduler, and submit due jobs to executors
+        # that are already shut down. No new round starts once closing has begun.
+        self._closing = True
+        super().shutdown(wait=wait)
+
     def _process_jobs(self) -> float | None:
+        if self._closing:
+            return None
         try:
             return super()._process_jobs()
         except Exception as exc:  # the loop must go on; the next round retries
