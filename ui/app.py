@@ -29,6 +29,7 @@ from companion.prompts import shipped_personas  # noqa: E402
 from companion.service import Companion  # noqa: E402
 from ui import views  # noqa: E402
 from ui.accounts import AccountStore, accounts_path  # noqa: E402
+from ui.care import CareHandlers, build_care_tab  # noqa: E402
 from ui.demo import ADVERSARIAL_MODEL, DEMO_PROMPTS, DemoRunner, diff_words  # noqa: E402
 from ui.handlers import Handlers, UserFacingError  # noqa: E402
 from ui.pool import CompanionPool  # noqa: E402
@@ -117,6 +118,7 @@ def build_app(
         app.companion_pool = pool  # for tests and embedding
         app.handlers = h
         app.demo_runner = demo
+        app.care_handlers = care = CareHandlers(pool)
         with gr.Row(elem_id="topbar-row"):
             topbar = gr.HTML(_topbar(None, accounts))
 
@@ -337,6 +339,9 @@ def build_app(
                         forget_text = gr.Textbox(show_label=False, placeholder="FORGET", scale=3)
                         forget_yes = gr.Button("Delete everything", variant="stop", scale=1)
                         forget_no = gr.Button("Cancel", scale=1)
+
+            # ---------------------------------------------------------------- care
+            build_care_tab(care, who, tabs)
 
             # ---------------------------------------------------------------- demo
             with gr.Tab("Demo", id="demo"):
