@@ -32,7 +32,7 @@ from alignment.contract import (
 from alignment.disclosure import disclosure_for_user
 from alignment.guard import Guard, GuardResult
 from alignment.ledger import Ledger
-from alignment.ledger.models import NudgeResponse
+from alignment.ledger.models import ModulePreferences, NudgeResponse
 from alignment.modules.text import mentions_any
 from alignment.responses import nudge_response, tone
 from alignment.safety import (
@@ -88,9 +88,8 @@ class AlignmentPipeline:
 
     # -- which modules run -----------------------------------------------------------------
 
-    def enabled_for(self, user_id: str) -> list[str]:
+    def _enabled(self, prefs: ModulePreferences) -> list[str]:
         """The deployment's modules, minus those this person switched off."""
-        prefs = self.ledger.preferences(user_id)
         return [m for m in self.default_enabled if prefs.is_enabled(m)]
 
     # -- assess ----------------------------------------------------------------------------
@@ -101,7 +100,7 @@ class AlignmentPipeline:
         fired = sorted(set(report.fired) | ({"crisis"} if crisis else set()))
         view = self._view(ctx, report.model_copy(update={"fired": fired}))
         responded = self._note_nudge_response(view)
-        enabled = self.enabled_for(ctx.user_id)
+        enabled = self._enabled(view.preferences)  # read once, in _view
         outcomes = {name: self.modules[name].assess(view) for name in enabled}
         held_back = self._one_nudge(view, outcomes, crisis)
         self._fill_needs(view, outcomes)
