@@ -41,12 +41,17 @@ class Stores:
         self.checkpointer.conn.close()
 
 
+def open_memory(settings: Settings) -> MemoryStore:
+    """The memory store alone (embedded chromadb, or a server by ``chroma_url``)."""
+    embedder = get_embedder(settings.embedding_model)
+    return MemoryStore(settings.data_dir / "memory", embedder, chroma_url=settings.chroma_url)
+
+
 def open_stores(settings: Settings, run_jobs: bool = False) -> Stores:
     """Open every store; ``run_jobs`` also runs the background scheduler in this process."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    embedder = get_embedder(settings.embedding_model)
     ledger = Ledger(settings.ledger_url or default_url(settings.data_dir))
-    memory = MemoryStore(settings.data_dir / "memory", embedder, chroma_url=settings.chroma_url)
+    memory = open_memory(settings)
     jobs = open_jobs(settings, ledger=ledger, memory=memory)
     run = run_jobs and runs_scheduler_in_serve(settings)
     jobs.start(paused=not run)
@@ -64,7 +69,4 @@ def user_data_stores(settings: Settings) -> list[UserDataStore]:
 
 def memory_texts(settings: Settings) -> list[str]:
     """The person's active memories as plain texts (for the relationship summary)."""
-    from companion.service import Companion
-
-    companion = Companion(settings)
-    return [record.text for record in companion.stores.memory.list(settings.user_id)]
+    return [record.text for record in open_memory(settings).list(settings.user_id)]

@@ -40,13 +40,9 @@ def _settings() -> Any:
 
 
 def build_store(settings: Any) -> MemoryStore:
-    from companion.embeddings import get_embedder
+    from companion.stores import open_memory
 
-    return MemoryStore(
-        settings.data_dir / "memory",
-        get_embedder(settings.embedding_model),
-        chroma_url=settings.chroma_url,
-    )
+    return open_memory(settings)
 
 
 def _all_stores(settings: Any, store: MemoryStore) -> list[Any]:
