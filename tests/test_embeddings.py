@@ -1,6 +1,6 @@
 import numpy as np
 
-from companion.embeddings import get_embedder
+from companion.embeddings import MiniLMEmbedder, _length_groups, get_embedder
 
 
 def test_shared_embedder_is_built_once():
@@ -24,7 +24,16 @@ def test_empty_and_long_inputs():
 
 
 def test_batches_match_single_calls():
-    embedder = get_embedder()
-    texts = [f"sentence number {i} about a walk" for i in range(70)]
-    batch = embedder.embed(texts)
-    assert np.allclose(batch[65], embedder.embed([texts[65]])[0], atol=1e-4)
+    """Mixed lengths, so batches are split into length groups and padded; the cache is off."""
+    batcher, single = MiniLMEmbedder(), MiniLMEmbedder()
+    batcher.cache_size = single.cache_size = 0
+    texts = [f"sentence number {i} about a walk" + " and then home" * (i % 7) for i in range(70)]
+    batch = batcher.embed(texts)
+    for i in (0, 3, 6, 65, 69):
+        assert np.allclose(batch[i], single.embed([texts[i]])[0], atol=1e-4)
+
+
+def test_length_groups_keep_similar_lengths_together():
+    groups = _length_groups([40, 12, 15, 13, 100, 70])
+    assert sorted(i for g in groups for i in g) == list(range(6))
+    assert groups == [[4, 5], [0], [2, 3, 1]]
