@@ -32,6 +32,7 @@ from alignment.signals.features import (
     clean,
     cue_matrix,
     feature_matrix,
+    pieces,
     signal_groups,
 )
 from alignment.signals.metrics import per_signal, prf
@@ -59,8 +60,15 @@ def _classifier(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver="lbfgs")
 
 
-def _out_of_fold(vectors: np.ndarray, cues: np.ndarray, labels: np.ndarray, c: float) -> np.ndarray:
-    """Validation scores: each row scored by a model (and neighbours) fitted without it."""
+def _out_of_fold(
+    vectors: np.ndarray, cues: np.ndarray, labels: np.ndarray, c: float, parts: _Parts
+) -> np.ndarray:
+    """Validation scores: each row scored by a model (and neighbours) fitted without it.
+
+    A row is scored the way the detector scores a message: every piece of it (the whole
+    message and, for a short one, each sentence) is scored and the row takes the highest.
+    Thresholds picked on whole-message scores alone would sit too low for that maximum.
+    """
     scores = np.zeros(labels.shape, dtype=np.float64)
     for j in range(labels.shape[1]):
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
@@ -68,10 +76,33 @@ def _out_of_fold(vectors: np.ndarray, cues: np.ndarray, labels: np.ndarray, c: f
             ref, ref_labels = vectors[fit], labels[fit]
             groups = signal_groups(ref_labels)
             fit_x = feature_matrix(ref, cues[fit], ref, groups, exclude_self=True)
-            val_x = feature_matrix(vectors[val], cues[val], ref, groups)
             clf = _classifier(c).fit(fit_x, labels[fit, j])
-            scores[val, j] = clf.predict_proba(val_x)[:, 1]
+            in_val = np.isin(parts.owner, val)
+            val_x = feature_matrix(parts.vectors[in_val], parts.cues[in_val], ref, groups)
+            piece_scores = clf.predict_proba(val_x)[:, 1]
+            column = np.zeros(len(labels))
+            np.maximum.at(column, parts.owner[in_val], piece_scores)
+            scores[val, j] = column[val]
     return scores
+
+
+@dataclass
+class _Parts:
+    """The scored pieces of every training message (see ``features.pieces``)."""
+
+    vectors: np.ndarray
+    cues: np.ndarray
+    owner: np.ndarray  # row of the message each piece belongs to
+
+
+def _embed_parts(embedder: TextEmbedder, texts: list[str]) -> _Parts:
+    owner, flat = [], []
+    for i, text in enumerate(texts):
+        for part in pieces(text) if text else []:
+            owner.append(i)
+            flat.append(part)
+    vectors = np.asarray(embedder.embed(flat), dtype=np.float16).astype(np.float32)
+    return _Parts(vectors, cue_matrix(flat), np.array(owner))
 
 
 def choose_threshold(truth: np.ndarray, scores: np.ndarray, recall_floor: float = 0.0) -> float:
@@ -116,10 +147,11 @@ def _train(embedder: TextEmbedder, data_dir: Path, out_dir: Path | None) -> Trai
     vectors = np.asarray(embedder.embed(texts), dtype=np.float16).astype(np.float32)
     labels = label_matrix(rows)
     cues = cue_matrix(texts)
+    parts = _embed_parts(embedder, texts)
 
     best_c, best_mean, best_scores = C_GRID[0], -1.0, np.zeros(0)
     for c in C_GRID:
-        scores = _out_of_fold(vectors, cues, labels, c)
+        scores = _out_of_fold(vectors, cues, labels, c, parts)
         mean_f1 = _mean_best_f1(labels, scores)
         if mean_f1 > best_mean + 1e-9:
             best_c, best_mean, best_scores = c, mean_f1, scores
