@@ -154,7 +154,7 @@ def build_state(
     zone, _, _ = resolve_zone(timezone)
     stats = ledger.stats(user_id)
     times = ledger.turn_times(user_id, since=now - timedelta(days=HISTORY_DAYS))
-    recent = ledger.turns(user_id, since=now - timedelta(days=NOTICE_DAYS + 1))
+    recent = ledger.fired_signals(user_id, since=now - timedelta(days=NOTICE_DAYS + 1))
     texts = [m.strip() for m in memories if isinstance(m, str) and m.strip()]
     known = merge_people(ledger.people(user_id), people)
     nudges = ledger.nudges(user_id, since=now - timedelta(days=NUDGE_DAYS))

@@ -3,14 +3,17 @@
     .venv/bin/python benchmarks/bench_alignment.py            # 200 turns per setup
     .venv/bin/python benchmarks/bench_alignment.py --turns 50 --json out.json
 
-Two companions over the same stores design, both with a fake model that answers instantly:
+Two companions over the same stores design, both with a fake model (no real generation):
 the wired pipeline (signals, guard, crisis protocol, disclosure, all modules, ledger) and the
 same services with ``NoAlignment()`` plugged in instead. Both keep memory, so the difference
 is the alignment layer alone. Reported: p50/p95 of the whole turn for each, the difference,
-and p50/p95 of the alignment nodes' own time (assess + review + record) per turn. Messages
+and p50/p95 of the alignment nodes' own time (assess, review, ledger write) per turn. Messages
 rotate through everyday, lonely, goodbye, decision and crisis texts so every path is taken.
 The fake models: ``bland`` (plain reply: nudges must be repaired in) and ``adversarial``
-(every reply needs the guard's repair: the worst case). Target: <= 50 ms p95 added on 2 cores.
+(every reply needs the guard's repair: the worst case). A fake call still costs tens of
+milliseconds inside litellm; that is the model's own time (the reply, and the one revision
+call a failing draft gets), so the "outside the model" rows and the nodes row subtract it.
+Target: <= 50 ms p95 added on 2 cores.
 """
 
 from __future__ import annotations
@@ -39,7 +42,12 @@ MESSAGES = [
     "Are you a real person?",
     "Planning to repaint the hallway this weekend.",
 ]
-ALIGNMENT_NODES = ("assess", "review", "record")
+# The alignment layer's own work: signals and modules, the review (and repair), and the
+# ledger write. "record" alone is the memory write, which both setups do.
+ALIGNMENT_NODES = ("assess", "review", "record_alignment")
+# The model's own time inside a turn: the reply (respond or crisis) and, in review, the one
+# revision call when a draft needs it. "Outside the model" subtracts these.
+MODEL_TIMINGS = ("respond", "crisis", "review_model")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,15 +77,17 @@ def measure(model: str, turns: int, aligned: bool) -> dict[str, list[float]]:
         companion = _companion(model, Path(tmp), aligned)
         for text in MESSAGES[:2]:
             companion.reply(text)
-        whole, nodes = [], []
+        whole, nodes, outside = [], [], []
         for i in range(turns):
             started = time.perf_counter()
             event = companion.reply(MESSAGES[i % len(MESSAGES)])
             whole.append((time.perf_counter() - started) * 1000)
             timings = event.trace.get("timings_ms", {})
-            nodes.append(sum(float(timings.get(n, 0.0)) for n in ALIGNMENT_NODES))
+            revision_ms = float(timings.get("review_model", 0.0))  # inside the review node
+            nodes.append(sum(float(timings.get(n, 0.0)) for n in ALIGNMENT_NODES) - revision_ms)
+            outside.append(whole[-1] - sum(float(timings.get(n, 0.0)) for n in MODEL_TIMINGS))
         companion.close()
-    return {"whole": whole, "nodes": nodes}
+    return {"whole": whole, "nodes": nodes, "outside": outside}
 
 
 def run(turns: int, models: list[str]) -> dict:
@@ -87,7 +97,7 @@ def run(turns: int, models: list[str]) -> dict:
     for model in models:
         base = measure(model, turns, aligned=False)
         wired = measure(model, turns, aligned=True)
-        base_nodes = statistics.median(base["nodes"])  # memory write etc., present in both
+        base_nodes = statistics.median(base["nodes"])  # what NoAlignment() costs (near 0)
         added = [n - base_nodes for n in wired["nodes"]]
         rows[model] = {
             "no_alignment_turn_ms": {
@@ -97,6 +107,14 @@ def run(turns: int, models: list[str]) -> dict:
             "aligned_turn_ms": {
                 "p50": percentile(wired["whole"], 0.5),
                 "p95": percentile(wired["whole"], 0.95),
+            },
+            "no_alignment_outside_model_ms": {
+                "p50": percentile(base["outside"], 0.5),
+                "p95": percentile(base["outside"], 0.95),
+            },
+            "aligned_outside_model_ms": {
+                "p50": percentile(wired["outside"], 0.5),
+                "p95": percentile(wired["outside"], 0.95),
             },
             "added_turn_ms": {
                 "p50": round(percentile(wired["whole"], 0.5) - percentile(base["whole"], 0.5), 2),
@@ -124,8 +142,10 @@ def print_table(result: dict) -> None:
     labels = {
         "no_alignment_turn_ms": "turn, NoAlignment()",
         "aligned_turn_ms": "turn, wired pipeline",
+        "no_alignment_outside_model_ms": "outside the model, NoAlignment()",
+        "aligned_outside_model_ms": "outside the model, wired",
         "added_turn_ms": "added per turn (difference)",
-        "alignment_nodes_added_ms": "added in assess+review+record",
+        "alignment_nodes_added_ms": "alignment nodes (assess, review, ledger)",
     }
     for model, row in result["models"].items():
         for key, label in labels.items():

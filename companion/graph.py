@@ -76,9 +76,13 @@ def _turn_fields(state: TurnState) -> dict[str, Any]:
     }
 
 
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
 def _timed(trace: dict[str, Any], node: str, started: float) -> dict[str, Any]:
     timings = dict(trace.get("timings_ms", {}))
-    timings[node] = round((time.perf_counter() - started) * 1000, 2)
+    timings[node] = _ms_since(started)
     return {**trace, "timings_ms": timings}
 
 
@@ -191,13 +195,16 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             steps.append({"stage": "repair", "ok": True, "problems": verdict.problems})
         if reply != draft:
             get_stream_writer()({"event": "replace", "text": reply})
-        trace = {
-            **state["trace"],
-            "review": steps,
-            "changed": reply != draft,
-            "review_notes": verdict.notes,
-        }
-        return {"reply": reply, "trace": _timed(trace, "review", started)}
+        trace = _timed(
+            {**state["trace"], "review": steps, "changed": reply != draft},
+            "review",
+            started,
+        )
+        trace["review_notes"] = verdict.notes
+        model_ms = sum(step.get("model_ms", 0.0) for step in steps)
+        if model_ms:
+            trace["timings_ms"]["review_model"] = round(model_ms, 2)
+        return {"reply": reply, "trace": trace}
 
     def _revise_once(
         ctx: TurnContext,
@@ -219,12 +226,21 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
         messages.append(
             {"role": "user", "content": "(Rewrite your last reply. " + verdict.critique + ")"}
         )
+        started = time.perf_counter()
         try:
             revised = services.chat_model.complete(messages).strip()
         except ModelError:
             return state["draft"], verdict
+        model_ms = _ms_since(started)  # the model's own time, apart from the alignment work
         new_verdict = services.alignment.review(ctx, assessment, revised)
-        steps.append({"stage": "revision", "ok": new_verdict.ok, "problems": new_verdict.problems})
+        steps.append(
+            {
+                "stage": "revision",
+                "ok": new_verdict.ok,
+                "problems": new_verdict.problems,
+                "model_ms": model_ms,
+            }
+        )
         return revised, new_verdict
 
     def record(state: TurnState) -> dict[str, Any]:
@@ -256,9 +272,11 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             except Exception as exc:
                 log.warning("memory write failed: %s", type(exc).__name__)
                 trace["memory_write_error"] = f"not remembered this turn ({type(exc).__name__})"
-        trace = _timed(trace, "record", started)
+        trace = _timed(trace, "record", started)  # the memory write
+        started = time.perf_counter()
         services.alignment.record(ctx, Assessment(**state["assessment"]), reply, trace)
-        update["trace"] = trace
+        # Timed after the ledger stored the trace, so only the returned copy carries it.
+        update["trace"] = _timed(trace, "record_alignment", started)
         return update
 
     graph = StateGraph(TurnState)

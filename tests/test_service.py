@@ -39,6 +39,7 @@ def test_a_turn_streams_tokens_then_finishes(settings):
         "respond",
         "review",
         "record",
+        "record_alignment",
     }
 
 

@@ -8,6 +8,7 @@ file is missing or does not fit the configured embedder, so the guard never swit
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from alignment.guard.features import Embedder, featurise
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 _MIN_KEPT_WORDS = 3  # below this, what survives a repair is a fragment, not a reply
 _MAX_QUOTED = 80
+_FLAGS_CACHE_SIZE = 2048
 
 
 class Guard:
@@ -34,6 +36,8 @@ class Guard:
 
     def __init__(self, embedder: Embedder, model_path: Path | str | None = None) -> None:
         self._embedder = embedder
+        self._flags_cache: dict[str, dict[str, float]] = {}  # oldest first, see _classify
+        self._cache_lock = threading.Lock()
         self.model: GuardModel | None = None
         path = Path(model_path) if model_path is not None else DEFAULT_MODEL_PATH
         try:
@@ -103,18 +107,34 @@ class Guard:
         )
 
     def _classify(self, sentences: list[str]) -> list[dict[str, float]]:
+        """Classifier flags per sentence; sentences seen recently come from a small cache.
+
+        One turn checks the same sentences up to three times (the draft in review, again
+        before repair, the repaired reply), and the texts the modules append recur across
+        turns, so most sentences after the first check are already known.
+        """
         if not sentences or self.model is None:
             return [{} for _ in sentences]
-        features = featurise(self._embedder, sentences)
-        if features.shape[1] != self.model.meta.dimension:
-            log.warning(
-                "guard model expects %d features, embedder gives %d; patterns only",
-                self.model.meta.dimension,
-                features.shape[1],
-            )
-            self.model = None
-            return [{} for _ in sentences]
-        return self.model.flags(features)
+        with self._cache_lock:
+            known = {s: self._flags_cache[s] for s in sentences if s in self._flags_cache}
+        new = list(dict.fromkeys(s for s in sentences if s not in known))
+        if new:
+            features = featurise(self._embedder, new)
+            if features.shape[1] != self.model.meta.dimension:
+                log.warning(
+                    "guard model expects %d features, embedder gives %d; patterns only",
+                    self.model.meta.dimension,
+                    features.shape[1],
+                )
+                self.model = None
+                return [{} for _ in sentences]
+            fresh = dict(zip(new, self.model.flags(features), strict=True))
+            known.update(fresh)
+            with self._cache_lock:
+                self._flags_cache.update(fresh)
+                while len(self._flags_cache) > _FLAGS_CACHE_SIZE:
+                    self._flags_cache.pop(next(iter(self._flags_cache)))
+        return [dict(known[s]) for s in sentences]
 
     def critique(self, result: GuardResult) -> str:
         """One short revision instruction naming what to change (empty when clean)."""

@@ -49,6 +49,18 @@ class NudgeResponse(StrEnum):
     opted_out = "opted_out"
 
 
+class FiredSignals(_Row):
+    """One turn's time and the signals that fired in it (a slim view of ``TurnRecord``)."""
+
+    at: datetime
+    fired: list[str] = Field(default_factory=list)
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        return as_utc(v, "turn time")
+
+
 class TurnRecord(_Row):
     turn_id: str
     thread_id: str

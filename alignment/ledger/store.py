@@ -28,6 +28,7 @@ from alignment.ledger.models import (
     ALWAYS_ON,
     CheckinRecord,
     CrisisReferralCount,
+    FiredSignals,
     LedgerStats,
     ModulePreferences,
     NudgeFrequency,
@@ -151,6 +152,18 @@ class Ledger:
         if since is not None:
             cond.append(c.at >= utc(since, "since"))
         return [r.at for r in self._read(sa.select(c.at).where(*cond).order_by(c.at))]
+
+    def fired_signals(self, user_id: str, since: datetime | None = None) -> list[FiredSignals]:
+        """When each turn happened and which signals fired, oldest first.
+
+        What the relationship summary needs, without reading and decoding every trace.
+        """
+        c = t.turns.c
+        cond = [c.user_id == ident(user_id, "user_id")]
+        if since is not None:
+            cond.append(c.at >= utc(since, "since"))
+        query = sa.select(c.at, c.fired).where(*cond).order_by(c.at, c.id)
+        return [FiredSignals(at=r.at, fired=r.fired) for r in self._read(query)]
 
     def turn(self, user_id: str, turn_id: str, thread_id: str | None = None) -> TurnRecord | None:
         """One turn by id (the newest with that id when no thread is given)."""

@@ -45,8 +45,9 @@ __all__ = [
     "run_suite",
 ]
 
-ALIGNMENT_NODES = ("load_context", "assess", "review", "record")
-"""The nodes that are the alignment layer's share of a turn (the rest is the model)."""
+ALIGNMENT_NODES = ("assess", "review", "record_alignment")
+"""The alignment layer's share of a turn: signals and modules, review and repair, the ledger
+write. The rest is the model and memory (load_context, record)."""
 
 
 @dataclass

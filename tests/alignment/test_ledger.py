@@ -323,6 +323,19 @@ def test_turn_times_and_current_session(ledger):
     assert ledger.current_session("bob", now) is None
 
 
+def test_fired_signals_lists_times_and_names_without_traces(ledger):
+    ledger.record_turn("ana", "t", "a", T0, {"loneliness": 0.9}, ["loneliness"], {"x": 1})
+    ledger.record_turn("ana", "t", "b", T0 + timedelta(hours=1), {}, [], {})
+    ledger.record_turn("bob", "t", "c", T0, {"distress": 0.9}, ["distress"], {})
+    assert [(f.at, f.fired) for f in ledger.fired_signals("ana")] == [
+        (T0, ["loneliness"]),
+        (T0 + timedelta(hours=1), []),
+    ]
+    assert [f.at for f in ledger.fired_signals("ana", since=T0 + timedelta(minutes=1))] == [
+        T0 + timedelta(hours=1)
+    ]
+
+
 def test_last_disclosure_is_remembered_per_person(ledger):
     assert ledger.last_disclosure("ana") is None
     ledger.set_nudge_frequency("ana", "high")
