@@ -56,6 +56,10 @@ def percentile(values: list[float], q: float) -> float:
     return round(ordered[int(index)], 2)
 
 
+def p50_p95(values: list[float]) -> dict[str, float]:
+    return {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95)}
+
+
 def _companion(model: str, data_dir: Path, aligned: bool):
     from companion.config import load_settings
     from companion.ports import NoAlignment
@@ -100,30 +104,15 @@ def run(turns: int, models: list[str]) -> dict:
         base_nodes = statistics.median(base["nodes"])  # what NoAlignment() costs (near 0)
         added = [n - base_nodes for n in wired["nodes"]]
         rows[model] = {
-            "no_alignment_turn_ms": {
-                "p50": percentile(base["whole"], 0.5),
-                "p95": percentile(base["whole"], 0.95),
-            },
-            "aligned_turn_ms": {
-                "p50": percentile(wired["whole"], 0.5),
-                "p95": percentile(wired["whole"], 0.95),
-            },
-            "no_alignment_outside_model_ms": {
-                "p50": percentile(base["outside"], 0.5),
-                "p95": percentile(base["outside"], 0.95),
-            },
-            "aligned_outside_model_ms": {
-                "p50": percentile(wired["outside"], 0.5),
-                "p95": percentile(wired["outside"], 0.95),
-            },
+            "no_alignment_turn_ms": p50_p95(base["whole"]),
+            "aligned_turn_ms": p50_p95(wired["whole"]),
+            "no_alignment_outside_model_ms": p50_p95(base["outside"]),
+            "aligned_outside_model_ms": p50_p95(wired["outside"]),
             "added_turn_ms": {
                 "p50": round(percentile(wired["whole"], 0.5) - percentile(base["whole"], 0.5), 2),
                 "p95": round(percentile(wired["whole"], 0.95) - percentile(base["whole"], 0.95), 2),
             },
-            "alignment_nodes_added_ms": {
-                "p50": percentile(added, 0.5),
-                "p95": percentile(added, 0.95),
-            },
+            "alignment_nodes_added_ms": p50_p95(added),
         }
     return {
         "turns": turns,
