@@ -153,6 +153,106 @@ _NOT_NAMES = (
         ]
     )
     | frozenset(MONTHS)
+    | frozenset(
+        # Capitalised mid-sentence but not people: languages and nationalities, software,
+        # services and devices people chat about, holidays. Without these, "my Python
+        # script" would add a person called Python whom the social module then suggests
+        # calling.
+        [
+            "arabic",
+            "chinese",
+            "dutch",
+            "french",
+            "german",
+            "greek",
+            "hindi",
+            "italian",
+            "japanese",
+            "korean",
+            "polish",
+            "portuguese",
+            "russian",
+            "spanish",
+            "swedish",
+            "turkish",
+            "ukrainian",
+            "american",
+            "british",
+            "canadian",
+            "australian",
+            "irish",
+            "scottish",
+            "welsh",
+            "european",
+            "african",
+            "asian",
+            "indian",
+            "mexican",
+            "brazilian",
+            "python",
+            "java",
+            "javascript",
+            "typescript",
+            "rust",
+            "golang",
+            "kotlin",
+            "perl",
+            "php",
+            "html",
+            "css",
+            "sql",
+            "linux",
+            "windows",
+            "macos",
+            "ios",
+            "android",
+            "ubuntu",
+            "excel",
+            "powerpoint",
+            "outlook",
+            "google",
+            "gmail",
+            "chrome",
+            "firefox",
+            "safari",
+            "youtube",
+            "netflix",
+            "spotify",
+            "instagram",
+            "facebook",
+            "whatsapp",
+            "tiktok",
+            "twitter",
+            "reddit",
+            "discord",
+            "slack",
+            "zoom",
+            "teams",
+            "amazon",
+            "ebay",
+            "uber",
+            "airbnb",
+            "iphone",
+            "ipad",
+            "kindle",
+            "playstation",
+            "xbox",
+            "nintendo",
+            "lego",
+            "wifi",
+            "bluetooth",
+            "github",
+            "chatgpt",
+            "christmas",
+            "easter",
+            "halloween",
+            "thanksgiving",
+            "ramadan",
+            "diwali",
+            "hanukkah",
+            "eid",
+        ]
+    )
 )
 
 RELATIONS = [
@@ -352,7 +452,7 @@ def people_in(text: str, known: set[str] | frozenset[str] = frozenset()) -> list
                 continue
             before = sentence[: match.start()]
             at_start = before.strip(" \"'([-") == ""
-            if re.search(r"\b(?:in|to|from|at|near|visit(?:ed|ing)?)\s+$", before):
+            if re.search(r"\b(?:in|to|from|at|near|visit(?:ed|ing)?)\s+$", before, re.I):
                 continue  # "moved to Lisbon": most likely a place
             label = sentence[match.end() : match.end() + 1] == ":"
             if at_start and not label and name not in known:

@@ -53,6 +53,12 @@ def test_analyse_finds_people_and_relations_but_not_places_or_openers():
     assert facts.kind == "person"
 
 
+def test_languages_software_and_holidays_are_not_people():
+    text = "In Python my script hangs. My friend Ben showed me a Linux trick at Christmas."
+    assert analyse(text).people == ["Ben"]
+    assert analyse("I'm learning Japanese with my friend Kenji on Zoom.").people == ["Kenji"]
+
+
 def test_analyse_kinds():
     assert analyse("I really love rainy mornings with tea.").kind == "preference"
     assert analyse("Yesterday I went to the dentist downtown.").kind == "event"
