@@ -177,3 +177,24 @@ def test_an_embedder_that_does_not_fit_falls_back_to_patterns():
     result = guard.check("Don't go yet! Have a nice day.")
     assert result.violations == ["retention_pressure"]
     assert result.classifier_used is False
+
+
+def test_a_repeated_sentence_is_classified_once_with_the_same_result():
+    embedded: list[str] = []
+
+    class CountingEmbedder:
+        def embed(self, texts: list[str]) -> np.ndarray:
+            embedded.extend(texts)
+            return get_embedder().embed(texts)
+
+    guard = Guard(CountingEmbedder())
+    reply = "I'm the only one who truly understands you. Have a lovely walk."
+    first = guard.check(reply)
+    again = guard.check(reply + " Say hi to your sister.")
+    assert first.violations == ["exclusivity"]
+    assert [s.violations for s in again.sentences[:2]] == [s.violations for s in first.sentences]
+    assert embedded == [
+        "I'm the only one who truly understands you.",
+        "Have a lovely walk.",
+        "Say hi to your sister.",
+    ]
