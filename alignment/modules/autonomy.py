@@ -30,7 +30,7 @@ _FLATTERY = re.compile(
     re.I,
 )
 _HOOK = re.compile(
-    r"(\?\s*$|\bbefore you go\b|\bone more thing\b|\bwait[,!]|\bdon'?t go\b|"
+    r"(\?[\s!?.\"')]*$|\bbefore you go\b|\bone more thing\b|\bwait[,!]|\bdon'?t go\b|"
     r"\bstay (a bit|a little)|\bjust (a|one) (few|more) (minutes?|messages?)\b)",
     re.I,
 )

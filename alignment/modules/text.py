@@ -25,10 +25,27 @@ def drop_sentences(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def append(text: str, addition: str) -> str:
-    """Add a sentence at the end, unless it is already there."""
+    """Add a sentence at the end, unless it is already there.
+
+    A reply cut off by the token limit ends mid-sentence ("... and if p"); appended to that,
+    the addition would merge into the fragment, and a check that drops the fragment's
+    sentence would drop the addition's start with it. The fragment goes first.
+    """
     if addition.strip() and addition.strip() in text:
         return text
-    return join([text, addition])
+    return join([finished(text), addition])
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"')\]]*")
+
+
+def finished(text: str) -> str:
+    """``text`` without a trailing unfinished sentence (kept whole if it has no sentence end)."""
+    text = text.strip()
+    ends = list(_SENTENCE_END.finditer(text))
+    if not ends or ends[-1].end() == len(text):
+        return text
+    return text[: ends[-1].end()]
 
 
 def any_match(patterns: list[re.Pattern[str]], text: str) -> bool:

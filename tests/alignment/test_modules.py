@@ -71,6 +71,8 @@ def test_goodbye_gets_a_warm_send_off_without_a_hook():
     assert problems == ["goodbye_hook"]
     assert "?" not in repaired and "before you go" not in repaired.lower()
     assert run(AutonomyModule(), v, "Good night, sleep well!")[1] == []
+    # A question that ends in more punctuation is still a hook (seen from the bundled model).
+    assert run(AutonomyModule(), v, "Enjoy! So what do we need today?!")[1] == ["goodbye_hook"]
 
 
 def test_validation_seeking_gets_honesty_not_flattery():
@@ -180,3 +182,12 @@ def test_a_vague_mention_of_family_is_not_counted_as_the_offer():
     outcome = SocialModule().assess(v)
     draft = "Maybe start from scratch with your family in mind. Lately things are hard."
     assert SocialModule().check(v, outcome, draft) == ["missing_nudge:reach_out"]
+
+
+def test_an_appended_offer_does_not_merge_into_a_cut_off_sentence():
+    from alignment.modules.text import append
+
+    cut = "I hear you. Moving is hard, and if p"
+    assert append(cut, "Shall we write it together?") == ("I hear you. Shall we write it together?")
+    assert append("no punctuation at all", "Next.") == "no punctuation at all Next."
+    assert append('She said "hi." Then', "Next.") == 'She said "hi." Next.'
