@@ -14,9 +14,12 @@ Always on, whatever the settings: the crisis protocol, the guard, the AI disclos
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from alignment.behaviour import behaviour_signals
@@ -240,6 +243,21 @@ class AlignmentPipeline:
 
     # -- review and repair -----------------------------------------------------------------
 
+    def prefetch(self, partial_reply: str) -> None:
+        """Start the guard's work on the sentences the model has finished, on one background
+        thread, so review finds them already classified.
+
+        With a local model on 2 cores the model decodes on one core and the embedder would
+        otherwise wait for it; embedding a long reply's sentences after it is complete took
+        40-70 ms. At most one warm-up runs at a time: a call that finds one running is
+        skipped, and the next finished sentence brings everything so far again.
+        """
+        global _warming
+        with _warm_lock:
+            if _warming is not None and not _warming.done():
+                return
+            _warming = _warmer().submit(_warm_quietly, self.guard, partial_reply)
+
     def review(self, ctx: TurnContext, assessment: Assessment, draft: str) -> Review:
         view, outcomes = self._recall(ctx, assessment)
         problems: list[str] = []
@@ -338,6 +356,23 @@ class AlignmentPipeline:
 
 
 _REDACTED_KEYS = {"text", "reasons", "guidance", "critique", "sentences", "quote", "summary"}
+
+
+_warm_lock = threading.Lock()
+_warming: Future[None] | None = None
+
+
+@cache
+def _warmer() -> ThreadPoolExecutor:
+    """One worker per process: warming is best effort and must not compete with itself."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="guard-warm")
+
+
+def _warm_quietly(guard: Guard, text: str) -> None:
+    try:
+        guard.warm(text)
+    except Exception:  # a warm-up is an optimisation; review does the real check
+        log.debug("guard warm-up failed", exc_info=True)
 
 
 def redact(value: Any) -> Any:

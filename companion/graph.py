@@ -155,6 +155,8 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             for piece in services.chat_model.stream(messages):
                 pieces.append(piece)
                 writer({"event": "token", "text": piece})
+                if any(mark in piece for mark in ".!?\n"):  # a sentence may have ended
+                    services.alignment.prefetch("".join(pieces))
         except ModelError as exc:
             trace = {**state["trace"], "error": {"kind": exc.kind, "message": str(exc)}}
             return {

@@ -37,6 +37,11 @@ class AlignmentPort(Protocol):
         self, ctx: TurnContext, assessment: Assessment, reply: str, trace: dict[str, Any]
     ) -> None: ...
 
+    def prefetch(self, partial_reply: str) -> None:
+        """Called as the reply streams in: a chance to start checking finished sentences
+        while the model is still writing. Must return at once and never raise."""
+        ...
+
 
 class MemoryPort(Protocol):
     def retrieve(
@@ -66,6 +71,9 @@ class NoAlignment:
     def record(
         self, ctx: TurnContext, assessment: Assessment, reply: str, trace: dict[str, Any]
     ) -> None:
+        return None
+
+    def prefetch(self, partial_reply: str) -> None:
         return None
 
 

@@ -106,6 +106,17 @@ class Guard:
             classifier_used=self.model is not None,
         )
 
+    def warm(self, text: str, *, last_is_complete: bool = False) -> None:
+        """Classify the finished sentences of ``text`` ahead of ``check`` (fills the cache).
+
+        For a reply that is still streaming, its last sentence may be unfinished, so it is
+        left out unless ``last_is_complete``.
+        """
+        spans = split_sentences(text)
+        if not last_is_complete:
+            spans = spans[:-1]
+        self._classify([span.text for span in spans])
+
     def _classify(self, sentences: list[str]) -> list[dict[str, float]]:
         """Classifier flags per sentence; sentences seen recently come from a small cache.
 

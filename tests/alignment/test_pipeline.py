@@ -181,3 +181,24 @@ def test_no_nudge_rides_on_a_goodbye(tmp_path):
     assert "goodbye" in done.trace["signals"]["fired"]
     assert done.trace.get("nudge") is None
     assert "?" not in done.text
+
+
+def test_finished_sentences_are_checked_while_the_reply_streams(tmp_path):
+    import alignment.pipeline as pipeline_module
+
+    register_fake(
+        "streamed", lambda messages: "The soup sounds great. Smoked paprika is a fine trick."
+    )
+    companion, _ = companion_for(tmp_path, model="fake/streamed")
+    pipeline = companion.services.alignment
+    pipeline.prefetch("A first finished sentence. And one still being wri")
+    pipeline_module._warming.result(timeout=10)
+    cached = pipeline.guard._flags_cache
+    assert "A first finished sentence." in cached
+    assert not any(key.startswith("And one still") for key in cached)
+
+    seen: list[str] = []
+    pipeline.prefetch = seen.append  # what the graph hands over while the model streams
+    companion.reply("I made lentil soup")
+    assert seen and seen[0].startswith("The soup sounds great.")
+    assert len(seen[0]) < len("The soup sounds great. Smoked paprika is a fine trick.")
