@@ -40,10 +40,11 @@ _SENTENCE_END = re.compile(r"[.!?…][\"')\]]*")
 
 
 def finished(text: str) -> str:
-    """``text`` without a trailing unfinished sentence (kept whole if it has no sentence end)."""
+    """``text`` without a trailing sentence that was cut off (one ending in a letter, digit
+    or comma after an earlier sentence end). A tail such as "Talk soon 🙂" is kept."""
     text = text.strip()
     ends = list(_SENTENCE_END.finditer(text))
-    if not ends or ends[-1].end() == len(text):
+    if not ends or ends[-1].end() == len(text) or not re.search(r"[\w,;:-]$", text):
         return text
     return text[: ends[-1].end()]
 

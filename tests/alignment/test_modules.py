@@ -191,3 +191,4 @@ def test_an_appended_offer_does_not_merge_into_a_cut_off_sentence():
     assert append(cut, "Shall we write it together?") == ("I hear you. Shall we write it together?")
     assert append("no punctuation at all", "Next.") == "no punctuation at all Next."
     assert append('She said "hi." Then', "Next.") == 'She said "hi." Next.'
+    assert append("Sleep well. Talk soon 🙂", "Next.") == "Sleep well. Talk soon 🙂 Next."
