@@ -229,10 +229,15 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             {"role": "user", "content": "(Rewrite your last reply. " + verdict.critique + ")"}
         )
         started = time.perf_counter()
+        pieces: list[str] = []
         try:
-            revised = services.chat_model.complete(messages).strip()
+            for piece in services.chat_model.stream(messages):  # not shown; review decides
+                pieces.append(piece)
+                if any(mark in piece for mark in ".!?\n"):
+                    services.alignment.prefetch("".join(pieces))
         except ModelError:
             return state["draft"], verdict
+        revised = collapse_repetition("".join(pieces).strip())
         model_ms = _ms_since(started)  # the model's own time, apart from the alignment work
         new_verdict = services.alignment.review(ctx, assessment, revised)
         steps.append(

@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,27 +61,6 @@ class RunConfig:
     settings_overrides: dict[str, Any] = field(default_factory=dict)
 
 
-class TimedModel:
-    """Wraps the chat model to time the revision call, which runs inside the review node."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.complete_ms = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        return self.inner.stream(messages)
-
-    def complete(self, messages: list[dict[str, str]]) -> str:
-        started = time.perf_counter()
-        try:
-            return self.inner.complete(messages)
-        finally:
-            self.complete_ms += (time.perf_counter() - started) * 1000
-
-
 def _open_companion(config: RunConfig, scenario: Scenario, data_dir: Path, clock: ScenarioClock):
     from companion.config import load_settings
     from companion.service import Companion
@@ -105,15 +84,12 @@ def _open_companion(config: RunConfig, scenario: Scenario, data_dir: Path, clock
         from companion.ports import NoAlignment
 
         services.alignment = NoAlignment()
-    timed = TimedModel(services.chat_model)
-    services.chat_model = timed
-    return Companion(settings, services, stores), timed
+    return Companion(settings, services, stores)
 
 
 def _turn(
-    companion: Any, timed: TimedModel, turn: Turn, index: int, at: datetime, guard: Any, locale: str
+    companion: Any, turn: Turn, index: int, at: datetime, guard: Any, locale: str
 ) -> TurnResult:
-    timed.complete_ms = 0.0
     prefix, final_kind, text, trace = "", "notice", "", {}
     started = time.perf_counter()
     for event in companion.send(turn.user, "scenario"):
@@ -124,6 +100,7 @@ def _turn(
     turn_ms = (time.perf_counter() - started) * 1000
     timings = trace.get("timings_ms", {})
     alignment_ms = sum(float(timings.get(node, 0.0)) for node in ALIGNMENT_NODES)
+    revision_ms = float(timings.get("review_model", 0.0))  # the model's call inside review
     violations = list(guard.check(text, context=turn.user).violations) if text else []
     reply = Reply(text=text, prefix=prefix, trace=trace, violations=violations, locale=locale)
     checks = run_checks(turn.checks, reply)
@@ -145,10 +122,8 @@ def _turn(
         checks=checks,
         turn_ms=round(turn_ms, 2),
         alignment_ms=round(alignment_ms, 2),
-        alignment_local_ms=round(max(0.0, alignment_ms - timed.complete_ms), 2),
-        model_ms=round(
-            float(timings.get("respond", timings.get("crisis", 0.0))) + timed.complete_ms, 2
-        ),
+        alignment_local_ms=round(max(0.0, alignment_ms - revision_ms), 2),
+        model_ms=round(float(timings.get("respond", timings.get("crisis", 0.0))) + revision_ms, 2),
     )
 
 
@@ -165,10 +140,10 @@ def run_scenario(scenario: Scenario, config: RunConfig, guard: Any) -> ScenarioR
     data_dir = Path(tempfile.mkdtemp(prefix=f"eval-{scenario.id}-"))
     companion = None
     try:
-        companion, timed = _open_companion(config, scenario, data_dir, clock)
+        companion = _open_companion(config, scenario, data_dir, clock)
         for index, (turn, at) in enumerate(zip(scenario.turns, times, strict=True), 1):
             clock.now = at
-            result.turns.append(_turn(companion, timed, turn, index, at, guard, scenario.locale))
+            result.turns.append(_turn(companion, turn, index, at, guard, scenario.locale))
     except Exception as exc:  # one broken scenario must not stop the suite
         result.error = f"{type(exc).__name__}: {exc}"
     finally:

@@ -14,7 +14,7 @@ from companion.stores import open_stores
 from companion.wiring import build_services
 
 START = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
-register_fake("bland", lambda messages: "I hear you. Tell me more about that.")
+register_fake("plain-listener", lambda messages: "I hear you. Tell me more about that.")
 
 
 class Clock:
@@ -28,7 +28,7 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def companion_for(tmp_path, model="fake/bland", **settings):
+def companion_for(tmp_path, model="fake/plain-listener", **settings):
     s = load_settings(data_dir=tmp_path, model=model, timezone="UTC", **settings)
     stores = open_stores(s)
     services = build_services(s, stores)
