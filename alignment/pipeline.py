@@ -249,14 +249,15 @@ class AlignmentPipeline:
 
         With a local model on 2 cores the model decodes on one core and the embedder would
         otherwise wait for it; embedding a long reply's sentences after it is complete took
-        40-70 ms. At most one warm-up runs at a time: a call that finds one running is
-        skipped, and the next finished sentence brings everything so far again.
+        40-70 ms. One warm-up runs at a time; text that arrives meanwhile replaces any text
+        still waiting, and the worker takes it up as soon as it is free (each text holds all
+        the sentences before it).
         """
-        global _warming
+        global _warming, _waiting
         with _warm_lock:
-            if _warming is not None and not _warming.done():
-                return
-            _warming = _warmer().submit(_warm_quietly, self.guard, partial_reply)
+            _waiting = (self.guard, partial_reply)
+            if _warming is None or _warming.done():
+                _warming = _warmer().submit(_warm_waiting)
 
     def review(self, ctx: TurnContext, assessment: Assessment, draft: str) -> Review:
         view, outcomes = self._recall(ctx, assessment)
@@ -360,6 +361,7 @@ _REDACTED_KEYS = {"text", "reasons", "guidance", "critique", "sentences", "quote
 
 _warm_lock = threading.Lock()
 _warming: Future[None] | None = None
+_waiting: tuple[Guard, str] | None = None  # the newest text not yet warmed
 
 
 @cache
@@ -368,11 +370,20 @@ def _warmer() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="guard-warm")
 
 
-def _warm_quietly(guard: Guard, text: str) -> None:
-    try:
-        guard.warm(text)
-    except Exception:  # a warm-up is an optimisation; review does the real check
-        log.debug("guard warm-up failed", exc_info=True)
+def _warm_waiting() -> None:
+    """Warm the newest waiting text until none is left."""
+    global _waiting, _warming
+    while True:
+        with _warm_lock:
+            job, _waiting = _waiting, None
+            if job is None:
+                _warming = None  # decided under the lock, so a new text starts a new worker
+                return
+        guard, text = job
+        try:
+            guard.warm(text)
+        except Exception:  # a warm-up is an optimisation; review does the real check
+            log.debug("guard warm-up failed", exc_info=True)
 
 
 def redact(value: Any) -> Any:
