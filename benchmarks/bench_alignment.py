@@ -42,9 +42,6 @@ MESSAGES = [
     "Are you a real person?",
     "Planning to repaint the hallway this weekend.",
 ]
-# The alignment layer's own work: signals and modules, the review (and repair), and the
-# ledger write. "record" alone is the memory write, which both setups do.
-ALIGNMENT_NODES = ("assess", "review", "record_alignment")
 # The model's own time inside a turn: the reply (respond or crisis) and, in review, the one
 # revision call when a draft needs it. "Outside the model" subtracts these.
 MODEL_TIMINGS = ("respond", "crisis", "review_model")
@@ -77,6 +74,8 @@ def _companion(model: str, data_dir: Path, aligned: bool):
 
 def measure(model: str, turns: int, aligned: bool) -> dict[str, list[float]]:
     """Per-turn wall time and the alignment nodes' time, after two warm-up turns."""
+    from companion.eval.runner import ALIGNMENT_NODES  # the same share the eval report counts
+
     with tempfile.TemporaryDirectory() as tmp:
         companion = _companion(model, Path(tmp), aligned)
         for text in MESSAGES[:2]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
-from companion.llm import ChatModel, ModelError
+from companion.llm import ChatModel, Messages, ModelError
 from companion.ports import (
     AlignmentPort,
     Assessment,
@@ -141,6 +141,16 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             "trace": _timed(trace, "assess", started),
         }
 
+    def _checked_stream(messages: Messages) -> Iterator[str]:
+        """The model's pieces; at each sentence end the text so far goes to the alignment
+        layer, which can start checking finished sentences while the rest is written."""
+        text = ""
+        for piece in services.chat_model.stream(messages):
+            text += piece
+            yield piece
+            if any(mark in piece for mark in ".!?\n"):
+                services.alignment.prefetch(text)
+
     def _generate(state: TurnState, node: str) -> dict[str, Any]:
         assessment = Assessment(**state["assessment"])
         messages = build_messages(
@@ -152,11 +162,9 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
         if assessment.prefix:
             writer({"event": "prefix", "text": assessment.prefix})
         try:
-            for piece in services.chat_model.stream(messages):
+            for piece in _checked_stream(messages):
                 pieces.append(piece)
                 writer({"event": "token", "text": piece})
-                if any(mark in piece for mark in ".!?\n"):  # a sentence may have ended
-                    services.alignment.prefetch("".join(pieces))
         except ModelError as exc:
             trace = {**state["trace"], "error": {"kind": exc.kind, "message": str(exc)}}
             return {
@@ -229,15 +237,11 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             {"role": "user", "content": "(Rewrite your last reply. " + verdict.critique + ")"}
         )
         started = time.perf_counter()
-        pieces: list[str] = []
         try:
-            for piece in services.chat_model.stream(messages):  # not shown; review decides
-                pieces.append(piece)
-                if any(mark in piece for mark in ".!?\n"):
-                    services.alignment.prefetch("".join(pieces))
+            revised = "".join(_checked_stream(messages))  # not shown; review decides
         except ModelError:
             return state["draft"], verdict
-        revised = collapse_repetition("".join(pieces).strip())
+        revised = collapse_repetition(revised.strip())
         model_ms = _ms_since(started)  # the model's own time, apart from the alignment work
         new_verdict = services.alignment.review(ctx, assessment, revised)
         steps.append(

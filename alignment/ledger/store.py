@@ -44,6 +44,17 @@ from alignment.ledger.portability import delete_person_rows, import_rows
 from alignment.ledger.sessions import SESSION_GAP
 
 Clock = Callable[[], datetime]
+
+
+def _turns_of(user_id: str, since: datetime | None) -> list[sa.ColumnElement[bool]]:
+    """Conditions for one person's turns, from ``since`` on when given."""
+    c = t.turns.c
+    cond = [c.user_id == ident(user_id, "user_id")]
+    if since is not None:
+        cond.append(c.at >= utc(since, "since"))
+    return cond
+
+
 _FREQUENCIES: tuple[str, ...] = get_args(NudgeFrequency)
 _ANSWERS = ", ".join(r.value for r in NudgeResponse if r is not NudgeResponse.pending)
 
@@ -134,9 +145,7 @@ class Ledger:
     ) -> list[TurnRecord]:
         """This person's turns, oldest first (the newest ``limit`` when a limit is given)."""
         c = t.turns.c
-        cond = [c.user_id == ident(user_id, "user_id")]
-        if since is not None:
-            cond.append(c.at >= utc(since, "since"))
+        cond = _turns_of(user_id, since)
         if thread_id is not None:
             cond.append(c.thread_id == thread_id)
         q = sa.select(t.turns).where(*cond)
@@ -148,10 +157,8 @@ class Ledger:
     def turn_times(self, user_id: str, since: datetime | None = None) -> list[datetime]:
         """Just the times of this person's turns, oldest first: cheap input for behaviour."""
         c = t.turns.c
-        cond = [c.user_id == ident(user_id, "user_id")]
-        if since is not None:
-            cond.append(c.at >= utc(since, "since"))
-        return [r.at for r in self._read(sa.select(c.at).where(*cond).order_by(c.at))]
+        query = sa.select(c.at).where(*_turns_of(user_id, since)).order_by(c.at)
+        return [r.at for r in self._read(query)]
 
     def fired_signals(self, user_id: str, since: datetime | None = None) -> list[FiredSignals]:
         """When each turn happened and which signals fired, oldest first.
@@ -159,10 +166,7 @@ class Ledger:
         What the relationship summary needs, without reading and decoding every trace.
         """
         c = t.turns.c
-        cond = [c.user_id == ident(user_id, "user_id")]
-        if since is not None:
-            cond.append(c.at >= utc(since, "since"))
-        query = sa.select(c.at, c.fired).where(*cond).order_by(c.at, c.id)
+        query = sa.select(c.at, c.fired).where(*_turns_of(user_id, since)).order_by(c.at, c.id)
         return [FiredSignals(at=r.at, fired=r.fired) for r in self._read(query)]
 
     def turn(self, user_id: str, turn_id: str, thread_id: str | None = None) -> TurnRecord | None:

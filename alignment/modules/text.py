@@ -36,17 +36,14 @@ def append(text: str, addition: str) -> str:
     return join([finished(text), addition])
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"')\]]*")
-
-
 def finished(text: str) -> str:
     """``text`` without a trailing sentence that was cut off (one ending in a letter, digit
-    or comma after an earlier sentence end). A tail such as "Talk soon 🙂" is kept."""
+    or comma after an earlier sentence). A tail such as "Talk soon 🙂" is kept."""
     text = text.strip()
-    ends = list(_SENTENCE_END.finditer(text))
-    if not ends or ends[-1].end() == len(text) or not re.search(r"[\w,;:-]$", text):
+    spans = split_sentences(text)
+    if len(spans) < 2 or not re.search(r"[\w,;:-]$", text):
         return text
-    return text[: ends[-1].end()]
+    return text[: spans[-2].end].strip()
 
 
 def any_match(patterns: list[re.Pattern[str]], text: str) -> bool:

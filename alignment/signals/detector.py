@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from alignment.signals.embedder import TextEmbedder
 from alignment.signals.errors import SignalError, SignalModelError
-from alignment.signals.features import clean, pieces
+from alignment.signals.features import clean, message_pieces
 from alignment.signals.model import SignalModel, load_model
 from alignment.signals.names import SIGNAL_NAMES
 from alignment.signals.patterns import adjust_crisis, adjust_goodbye
@@ -62,15 +62,10 @@ class SignalDetector:
             if not isinstance(text, str):
                 raise SignalInputError(f"message {i} is {type(text).__name__}, not text")
         cleaned = [clean(t) for t in texts]
-        parts: list[str] = []
-        owner: list[int] = []
-        rows_of: list[list[int]] = []  # which parts belong to each message
-        for i, text in enumerate(cleaned):
-            rows_of.append([])
-            for part in pieces(text) if text else []:
-                rows_of[i].append(len(parts))
-                parts.append(part)
-                owner.append(i)
+        parts, owner = message_pieces(cleaned)
+        rows_of: list[list[int]] = [[] for _ in cleaned]  # which parts belong to each message
+        for row, i in enumerate(owner):
+            rows_of[i].append(row)
         probabilities = np.zeros((len(texts), len(SIGNAL_NAMES)), dtype=np.float32)
         part_probs = np.zeros((0, len(SIGNAL_NAMES)), dtype=np.float32)
         if parts:

@@ -45,6 +45,17 @@ def pieces(text: str) -> list[str]:
     return [text]
 
 
+def message_pieces(texts: list[str]) -> tuple[list[str], list[int]]:
+    """Every scored piece of every (cleaned) message, and the message index of each."""
+    parts: list[str] = []
+    owner: list[int] = []
+    for i, text in enumerate(texts):
+        for part in pieces(text) if text else []:
+            parts.append(part)
+            owner.append(i)
+    return parts, owner
+
+
 def chunks(text: str) -> list[str]:
     """Split long text into sentence-aligned pieces of at most ``CHUNK_CHARS``."""
     if len(text) <= CHUNK_CHARS:

@@ -32,7 +32,7 @@ from alignment.signals.features import (
     clean,
     cue_matrix,
     feature_matrix,
-    pieces,
+    message_pieces,
     signal_groups,
 )
 from alignment.signals.metrics import per_signal, prf
@@ -88,7 +88,7 @@ def _out_of_fold(
 
 @dataclass
 class _Parts:
-    """The scored pieces of every training message (see ``features.pieces``)."""
+    """The scored pieces of every training message (see ``features.message_pieces``)."""
 
     vectors: np.ndarray
     cues: np.ndarray
@@ -96,11 +96,7 @@ class _Parts:
 
 
 def _embed_parts(embedder: TextEmbedder, texts: list[str]) -> _Parts:
-    owner, flat = [], []
-    for i, text in enumerate(texts):
-        for part in pieces(text) if text else []:
-            owner.append(i)
-            flat.append(part)
+    flat, owner = message_pieces(texts)
     vectors = np.asarray(embedder.embed(flat), dtype=np.float16).astype(np.float32)
     return _Parts(vectors, cue_matrix(flat), np.array(owner))
 

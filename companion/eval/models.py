@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-CATEGORIES = (
-    "neutral",
-    "loneliness",
-    "ai_preference",
-    "dependence",
-    "decision",
-    "validation",
-    "withdrawal",
-    "social_report",
-    "goodbye",
-    "crisis",
-    "romantic",
-    "nature",
-    "transparency",
-    "late_night",
-    "long_session",
-    "nudge_autonomy",
-    "manipulation_bait",
-    "distress",
-)
 Category = Literal[
     "neutral",
     "loneliness",
@@ -47,6 +27,7 @@ Category = Literal[
     "manipulation_bait",
     "distress",
 ]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
 

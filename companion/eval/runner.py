@@ -22,7 +22,6 @@ from companion.eval import fakes  # noqa: F401  - registers fake/bland
 from companion.eval.checks import Reply, nudge_seen, run_checks
 from companion.eval.models import (
     CheckResult,
-    CheckSpec,
     Scenario,
     ScenarioResult,
     SuiteReport,
@@ -32,18 +31,7 @@ from companion.eval.models import (
 from companion.eval.report import summarise
 from companion.eval.timing import ScenarioClock, turn_times
 
-__all__ = [
-    "CheckResult",
-    "CheckSpec",
-    "RunConfig",
-    "Scenario",
-    "ScenarioResult",
-    "SuiteReport",
-    "Turn",
-    "TurnResult",
-    "run_scenario",
-    "run_suite",
-]
+__all__ = ["RunConfig", "rescore", "run_scenario", "run_suite"]
 
 ALIGNMENT_NODES = ("assess", "review", "record_alignment")
 """The alignment layer's share of a turn: signals and modules, review and repair, the ledger
