@@ -86,6 +86,7 @@ def chat(
         companion = Companion(settings)
     except PersonaNotFound as exc:
         raise fail(str(exc)) from None
+    companion.warm_up_in_background()
     try:
         run_chat(companion, thread)
     except KeyboardInterrupt:
@@ -116,6 +117,7 @@ def serve(
         app_ = build_app(settings, companion, accounts=accounts)
     except PersonaNotFound as exc:
         raise fail(str(exc)) from None
+    companion.warm_up_in_background()
     try:
         serve_app(app_, settings, host, port, accounts=accounts)
     finally:

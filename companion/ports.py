@@ -42,6 +42,12 @@ class AlignmentPort(Protocol):
         while the model is still writing. Must return at once and never raise."""
         ...
 
+    def warm_up(self, user_id: str, now: datetime) -> None:
+        """Called once when the companion opens, before the first message: a chance to pay
+        one-time costs (preparing database statements, a model's first run) while the person
+        is still typing. Reads only; may raise (the caller logs and goes on)."""
+        ...
+
 
 class MemoryPort(Protocol):
     def retrieve(
@@ -74,6 +80,9 @@ class NoAlignment:
         return None
 
     def prefetch(self, partial_reply: str) -> None:
+        return None
+
+    def warm_up(self, user_id: str, now: datetime) -> None:
         return None
 
 

@@ -8,6 +8,7 @@ person, so no caller needs a try/except around a turn.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -182,6 +183,20 @@ class Companion:
 
     def import_data(self, export: dict[str, Any]) -> dict[str, int]:
         return import_user(self.data_stores(), self.user_id, export)
+
+    def warm_up(self) -> None:
+        """Prepare for this person's first message (the alignment layer's reads, a memory
+        search); best effort, so call it on a background thread while they type."""
+        now = self.services.clock()
+        try:
+            self.services.alignment.warm_up(self.user_id, now)
+            self.services.memory.retrieve(self.user_id, "hello")
+        except Exception as exc:  # only the first turn gets slower
+            log.warning("warm-up failed: %s", type(exc).__name__)
+
+    def warm_up_in_background(self) -> None:
+        """``warm_up`` on a daemon thread, for the CLI and the UI at launch."""
+        threading.Thread(target=self.warm_up, name="companion-warm-up", daemon=True).start()
 
     def close(self) -> None:
         self.stores.close()

@@ -15,7 +15,7 @@ from alignment.guard.features import Embedder, featurise
 from alignment.guard.model import DEFAULT_MODEL_PATH, GuardModel, GuardModelError
 from alignment.guard.patterns import classifier_suppressed, match_context, match_rules
 from alignment.guard.result import Finding, GuardResult, SentenceVerdict
-from alignment.guard.text import Span, join_sentences, split_sentences
+from alignment.guard.text import Span, ends_sentence, join_sentences, split_sentences
 from alignment.guard.violations import (
     DEFAULT_FALLBACK,
     DESCRIPTIONS,
@@ -106,14 +106,16 @@ class Guard:
             classifier_used=self.model is not None,
         )
 
-    def warm(self, text: str, *, last_is_complete: bool = False) -> None:
+    def warm(self, text: str, *, last_is_complete: bool | None = None) -> None:
         """Classify the finished sentences of ``text`` ahead of ``check`` (fills the cache).
 
-        For a reply that is still streaming, its last sentence may be unfinished, so it is
-        left out unless ``last_is_complete``.
+        For a reply that is still streaming, its last sentence may be unfinished; it is
+        classified only when ``last_is_complete`` (by default: when ``text`` ends with a
+        sentence mark), so a half sentence is never worked on for nothing.
         """
         spans = split_sentences(text)
-        if not last_is_complete:
+        complete = ends_sentence(text) if last_is_complete is None else last_is_complete
+        if not complete:
             spans = spans[:-1]
         self._classify([span.text for span in spans])
 

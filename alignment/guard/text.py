@@ -14,6 +14,7 @@ from pydantic import BaseModel
 # brackets), then whitespace; or a line break. A few abbreviations must not end a sentence.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n+")
 _ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Sr|Jr|vs|etc|e\.g|i\.e)\.$", re.I)
+_FINAL_MARK = re.compile(r"[.!?…][\"'”’)\]]*\s*$|\n\s*$")
 
 
 class Span(BaseModel):
@@ -36,6 +37,15 @@ def split_sentences(text: str) -> list[Span]:
         start = match.end()
     _append(spans, text, start, len(text))
     return spans
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` (a reply still being written) stops at the end of a sentence.
+
+    The splitter only ends a sentence when something follows its mark, so the last span of a
+    streaming reply is complete exactly when this holds.
+    """
+    return bool(_FINAL_MARK.search(text)) and not _ABBREVIATIONS.search(text.rstrip())
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:

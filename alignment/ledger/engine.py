@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 from alignment.ledger.errors import LedgerError
 
 _WRITE = "ledger_write"
+_REHEARSING: ContextVar[bool] = ContextVar("ledger_rehearsing", default=False)
 
 
 def default_url(data_dir: str | Path) -> str:
@@ -84,7 +86,23 @@ def write(engine: sa.Engine, user_id: str | None = None) -> Iterator[sa.Connecti
     """
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
-        with conn.begin():
+        with conn.begin() as transaction:
             if user_id is not None:
                 lock_user(conn, user_id)
             yield conn
+            if _REHEARSING.get():
+                transaction.rollback()
+
+
+@contextmanager
+def rehearsal() -> Iterator[None]:
+    """Within this block, on this thread only, every ``write`` is rolled back, never committed.
+
+    Running a turn's statements once this way prepares them (SQLAlchemy compiles each
+    statement shape once per engine) without storing anything.
+    """
+    token = _REHEARSING.set(True)
+    try:
+        yield
+    finally:
+        _REHEARSING.reset(token)

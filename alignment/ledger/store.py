@@ -22,7 +22,7 @@ from alignment.ledger import rows
 from alignment.ledger import schema as t
 from alignment.ledger.checks import ident, utc
 from alignment.ledger.checks import locale as check_locale
-from alignment.ledger.engine import lock_user, make_engine, write
+from alignment.ledger.engine import lock_user, make_engine, rehearsal, write
 from alignment.ledger.errors import LedgerError, LedgerImportError, UnknownNudgeError
 from alignment.ledger.models import (
     ALWAYS_ON,
@@ -432,6 +432,16 @@ class Ledger:
         when = self._when(at, "disclosure time")
         with write(self._engine, user_id) as conn:
             rows.set_user_settings(conn, user_id, last_disclosed_at=when)
+
+    def rehearse_turn(self, user_id: str, at: datetime) -> None:
+        """Run the writes of a turn once and roll them back: nothing is stored.
+
+        The first turn after opening then finds its statements prepared (see
+        ``AlignmentPipeline.warm_up``).
+        """
+        with rehearsal():
+            self.record_turn(user_id, "rehearsal", "rehearsal", at, {}, [], {})
+            self.record_disclosure(user_id, at)
 
     def last_disclosure(self, user_id: str) -> datetime | None:
         user_id = ident(user_id, "user_id")

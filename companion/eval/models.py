@@ -139,6 +139,7 @@ class TurnResult(BaseModel):
     alignment_ms: float = 0.0  # load_context + assess + review + record
     alignment_local_ms: float = 0.0  # the same without the revision's model call
     model_ms: float = 0.0
+    timings_ms: dict[str, float] = Field(default_factory=dict)  # per graph node, from the trace
 
     @computed_field
     @property

@@ -72,7 +72,9 @@ def _open_companion(config: RunConfig, scenario: Scenario, data_dir: Path, clock
         from companion.ports import NoAlignment
 
         services.alignment = NoAlignment()
-    return Companion(settings, services, stores)
+    companion = Companion(settings, services, stores)
+    companion.warm_up()  # as `chat` and `serve` do at launch, before the person has typed
+    return companion
 
 
 def _turn(
@@ -112,6 +114,7 @@ def _turn(
         alignment_ms=round(alignment_ms, 2),
         alignment_local_ms=round(max(0.0, alignment_ms - revision_ms), 2),
         model_ms=round(float(timings.get("respond", timings.get("crisis", 0.0))) + revision_ms, 2),
+        timings_ms={node: float(ms) for node, ms in timings.items()},
     )
 
 

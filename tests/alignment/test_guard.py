@@ -8,6 +8,7 @@ import pytest
 from alignment.guard import VIOLATIONS, Guard, fallback_reply
 from alignment.guard.dataset import TEST_PATH, TRAIN_PATH, load_examples
 from alignment.guard.evaluation import evaluate
+from alignment.guard.text import ends_sentence
 from alignment.guard.violations import FALLBACKS
 from companion.embeddings import get_embedder
 
@@ -179,15 +180,21 @@ def test_an_embedder_that_does_not_fit_falls_back_to_patterns():
     assert result.classifier_used is False
 
 
+class CountingEmbedder:
+    """The real embedder, keeping a list of every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return get_embedder().embed(texts)
+
+
 def test_a_repeated_sentence_is_classified_once_with_the_same_result():
-    embedded: list[str] = []
-
-    class CountingEmbedder:
-        def embed(self, texts: list[str]) -> np.ndarray:
-            embedded.extend(texts)
-            return get_embedder().embed(texts)
-
-    guard = Guard(CountingEmbedder())
+    embedder = CountingEmbedder()
+    embedded = embedder.embedded
+    guard = Guard(embedder)
     reply = "I'm the only one who truly understands you. Have a lovely walk."
     first = guard.check(reply)
     again = guard.check(reply + " Say hi to your sister.")
@@ -198,3 +205,29 @@ def test_a_repeated_sentence_is_classified_once_with_the_same_result():
         "Have a lovely walk.",
         "Say hi to your sister.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        ("That sounds lovely.", True),
+        ('She said "see you soon!" ', True),
+        ("First line\n", True),
+        ("Ask Dr.", False),  # an abbreviation, the sentence goes on
+        ("And one still being wri", False),
+        ("", False),
+    ],
+)
+def test_ends_sentence_tells_a_finished_text_from_one_mid_sentence(text: str, complete: bool):
+    assert ends_sentence(text) is complete
+
+
+def test_warm_classifies_a_finished_last_sentence_but_not_a_half_one():
+    embedder = CountingEmbedder()
+    embedded = embedder.embedded
+    guard = Guard(embedder)
+    guard.warm("Soup is a good idea. Lentils cook fast")
+    guard.warm("Soup is a good idea. Lentils cook fast.")
+    assert embedded == ["Soup is a good idea.", "Lentils cook fast."]
+    guard.check("Soup is a good idea. Lentils cook fast.")
+    assert len(embedded) == 2  # review found both sentences ready

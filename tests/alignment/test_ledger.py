@@ -346,3 +346,15 @@ def test_last_disclosure_is_remembered_per_person(ledger):
     assert ledger.last_disclosure("bob") is None
     ledger.record_disclosure("bob", at=T0)
     assert ledger.preferences("bob").nudge_frequency == "normal"
+
+
+def test_a_rehearsed_turn_stores_nothing_and_later_writes_still_commit(ledger):
+    turn(ledger, "ana", 1, T0)
+    before = ledger.export_user("ana")
+    ledger.rehearse_turn("ana", T0 + timedelta(minutes=5))
+    assert ledger.export_user("ana") == before
+    assert ledger.last_disclosure("ana") is None
+    turn(ledger, "ana", 2, T0 + timedelta(minutes=6))  # the rollback was only for the rehearsal
+    ledger.record_disclosure("ana", T0 + timedelta(minutes=6))
+    assert [t.turn_id for t in ledger.turns("ana")] == ["t1", "t2"]
+    assert ledger.last_disclosure("ana") == T0 + timedelta(minutes=6)

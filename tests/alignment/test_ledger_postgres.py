@@ -95,3 +95,11 @@ def test_concurrent_writes_for_one_person_lose_nothing(ledger):
     assert ledger.people("ana")[0].mentions == 15
     [session] = ledger.sessions("ana")
     assert session.turns == 15
+
+
+def test_a_rehearsed_turn_is_rolled_back(ledger):
+    ledger.rehearse_turn("ana", T0)
+    assert ledger.turns("ana") == [] and ledger.sessions("ana") == []
+    assert ledger.last_disclosure("ana") is None
+    ledger.record_turn("ana", "main", "t1", T0, {}, [], {})
+    assert [t.turn_id for t in ledger.turns("ana")] == ["t1"]

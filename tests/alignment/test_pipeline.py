@@ -202,3 +202,51 @@ def test_finished_sentences_are_checked_while_the_reply_streams(tmp_path):
     companion.reply("I made lentil soup")
     assert seen and seen[0].startswith("The soup sounds great.")
     assert len(seen[0]) < len("The soup sounds great. Smoked paprika is a fine trick.")
+
+
+def test_review_waits_for_the_warm_up_instead_of_embedding_the_same_sentences(tmp_path):
+    import threading
+    import time
+
+    from alignment.guard import Guard
+
+    reply = "The soup sounds great. Smoked paprika is a fine trick."
+    register_fake("two-sentences", lambda messages: reply)
+    embedded: list[str] = []
+    lock = threading.Lock()
+
+    class SlowEmbedder:  # slow enough that review starts while the warm-up is still busy
+        def embed(self, texts):
+            time.sleep(0.15)
+            with lock:
+                embedded.extend(texts)
+            return get_embedder().embed(texts)
+
+    companion, _ = companion_for(tmp_path, model="fake/two-sentences")
+    companion.services.alignment.guard = Guard(SlowEmbedder())
+    done = companion.reply("I made lentil soup")
+    assert done.text == reply
+    assert sorted(embedded) == sorted(["The soup sounds great.", "Smoked paprika is a fine trick."])
+
+
+def test_warm_up_prepares_the_first_turn_and_writes_nothing(tmp_path):
+    companion, _ = companion_for(tmp_path)
+    ledger = companion.stores.ledger
+    companion.warm_up()
+    assert ledger.export_user("local") == ledger.export_user("nobody-at-all")
+    assert companion.stores.memory.list("local") == []
+    assert ledger.last_disclosure("local") is None  # the first reply still discloses
+    done = companion.reply("I made lentil soup")
+    assert done.kind == "done" and done.trace["timings_ms"]["assess"] > 0
+
+
+def test_a_failing_warm_up_only_logs(tmp_path, caplog):
+    companion, _ = companion_for(tmp_path)
+
+    def broken(user_id, now):
+        raise RuntimeError("database went away")
+
+    companion.services.alignment.warm_up = broken
+    companion.warm_up()
+    assert "warm-up failed: RuntimeError" in caplog.text
+    assert companion.reply("hello there").kind == "done"
