@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,8 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
-from companion.llm import ChatModel, Messages, ModelError
+from alignment.guard.text import drop_unfinished_tail
+from companion.llm import CUT_OFF, ChatModel, ModelError
 from companion.ports import (
     AlignmentPort,
     Assessment,
@@ -86,6 +87,16 @@ def _timed(trace: dict[str, Any], node: str, started: float) -> dict[str, Any]:
     return {**trace, "timings_ms": timings}
 
 
+def _tidy(streamed: str, reply: Iterable[str]) -> str:
+    """The draft as written, minus a loop and, when the model was cut off, the half sentence
+    it stopped in (a reply that ends "... and if you" reads as broken; the person saw it
+    stream, and the final text replaces it)."""
+    draft = collapse_repetition(streamed)
+    if getattr(reply, "finish_reason", None) in CUT_OFF:  # a fork's model may not say
+        draft = drop_unfinished_tail(draft)
+    return draft
+
+
 def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None):
     """Compile the turn graph around ``services``; pass a checkpointer to persist threads."""
 
@@ -141,11 +152,11 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             "trace": _timed(trace, "assess", started),
         }
 
-    def _checked_stream(messages: Messages) -> Iterator[str]:
+    def _checked_stream(reply: Iterable[str]) -> Iterator[str]:
         """The model's pieces; at each sentence end the text so far goes to the alignment
         layer, which can start checking finished sentences while the rest is written."""
         text = ""
-        for piece in services.chat_model.stream(messages):
+        for piece in reply:
             text += piece
             yield piece
             if any(mark in piece for mark in ".!?\n"):
@@ -161,8 +172,9 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
         pieces: list[str] = []
         if assessment.prefix:
             writer({"event": "prefix", "text": assessment.prefix})
+        reply = services.chat_model.stream(messages)
         try:
-            for piece in _checked_stream(messages):
+            for piece in _checked_stream(reply):
                 pieces.append(piece)
                 writer({"event": "token", "text": piece})
         except ModelError as exc:
@@ -173,7 +185,7 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
                 "trace": _timed(trace, node, started),
             }
         streamed = "".join(pieces).strip()
-        draft = collapse_repetition(streamed)
+        draft = _tidy(streamed, reply)
         if draft != streamed:
             writer({"event": "replace", "text": draft})
         return {"draft": draft, "trace": _timed(state["trace"], node, started)}
@@ -237,11 +249,12 @@ def build_graph(services: TurnServices, checkpointer: Checkpointer | None = None
             {"role": "user", "content": "(Rewrite your last reply. " + verdict.critique + ")"}
         )
         started = time.perf_counter()
+        reply = services.chat_model.stream(messages)
         try:
-            revised = "".join(_checked_stream(messages))  # not shown; review decides
+            revised = "".join(_checked_stream(reply))  # not shown; review decides
         except ModelError:
             return state["draft"], verdict
-        revised = collapse_repetition(revised.strip())
+        revised = _tidy(revised.strip(), reply)
         model_ms = _ms_since(started)  # the model's own time, apart from the alignment work
         new_verdict = services.alignment.review(ctx, assessment, revised)
         steps.append(

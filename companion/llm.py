@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from companion.config import BUNDLED_MODEL, Settings
@@ -40,6 +40,23 @@ def _litellm() -> Any:
     litellm.suppress_debug_info = True
     litellm.telemetry = False
     return litellm
+
+
+CUT_OFF = frozenset({"length", "loop"})
+"""Finish reasons that mean the reply stopped mid-thought: the token limit, or a loop cut."""
+
+
+@dataclass
+class ReplyStream:
+    """One streamed reply. Iterate it for the text pieces; once they are all read,
+    ``finish_reason`` says why it ended: ``stop``, ``length`` (the token limit), ``loop`` (cut
+    off repeating itself) or None when the provider did not say."""
+
+    pieces: Iterator[str] = field(default_factory=lambda: iter(()))
+    finish_reason: str | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self.pieces
 
 
 @dataclass
@@ -72,19 +89,28 @@ class ChatModel:
     def is_bundled(self) -> bool:
         return self.model == BUNDLED_MODEL
 
-    def stream(self, messages: Messages) -> Iterator[str]:
-        """Yield the reply piece by piece; raise ``ModelError`` with a readable message."""
+    def stream(self, messages: Messages) -> ReplyStream:
+        """The reply piece by piece; reading it raises ``ModelError`` with a readable message."""
+        reply = ReplyStream()
+        reply.pieces = self._pieces(messages, reply)
+        return reply
+
+    def _pieces(self, messages: Messages, reply: ReplyStream) -> Iterator[str]:
         litellm = _litellm()
         try:
             response = litellm.completion(**self._request(messages, stream=True))
             text = ""
             for chunk in response:
-                piece = chunk.choices[0].delta.content if chunk.choices else None
+                choice = chunk.choices[0] if chunk.choices else None
+                if choice is not None and choice.finish_reason:
+                    reply.finish_reason = choice.finish_reason
+                piece = choice.delta.content if choice is not None else None
                 if piece:
                     yield piece
                     text += piece
                     if len(text) > 80 and repeating_tail(text) is not None:
-                        break  # a small model stuck in a loop: stop paying for it
+                        reply.finish_reason = "loop"  # a small model stuck: stop paying for it
+                        break
         except ModelError:
             raise
         except Exception as exc:  # litellm maps every provider's errors to its own types

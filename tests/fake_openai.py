@@ -1,6 +1,7 @@
 """A tiny OpenAI-compatible HTTP server on 127.0.0.1 for testing litellm's real network path.
 
-It plays a script: each request gets the next behaviour ("503", "sleep", or a reply text).
+It plays a script: each request gets the next behaviour ("503", "sleep", or a reply text;
+"length:" before a text streams it as if the token limit had cut it off).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class ScriptedOpenAI:
                 elif step == "sleep":
                     time.sleep(3)
                     self._json(200, {})
+                elif step.startswith("length:"):
+                    self._reply(step.removeprefix("length:"), True, finish="length")
                 else:
                     self._reply(step, bool(body.get("stream")))
 
@@ -58,7 +61,7 @@ class ScriptedOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _reply(self, text: str, stream: bool) -> None:
+            def _reply(self, text: str, stream: bool, finish: str = "stop") -> None:
                 if not stream:
                     self._json(
                         200,
@@ -101,7 +104,7 @@ class ScriptedOpenAI:
                     "object": "chat.completion.chunk",
                     "created": 0,
                     "model": "m",
-                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": finish}],
                 }
                 self.wfile.write(f"data: {json.dumps(last)}\n\n".encode())
                 self.wfile.write(b"data: [DONE]\n\n")

@@ -71,3 +71,22 @@ def test_registered_fake_sees_the_messages():
     register_fake("spy", lambda messages: seen.append(messages) or "ok")
     assert ChatModel(model="fake/spy").complete(HELLO) == "ok"
     assert seen[0][-1]["content"] == "hello"
+
+
+def test_the_stream_says_why_the_reply_ended():
+    with ScriptedOpenAI(["All said.", "length:Cut off in the mid"]) as server:
+        model = ChatModel(model="openai/test", api_base=server.base_url, api_key="k")
+        finished = model.stream(HELLO)
+        assert "".join(finished).strip() == "All said."
+        assert finished.finish_reason == "stop"
+        cut = model.stream(HELLO)
+        assert "".join(cut).strip() == "Cut off in the mid"
+        assert cut.finish_reason == "length"
+
+
+def test_a_reply_stopped_in_a_loop_says_so():
+    register_fake("looping", lambda messages: "Lisbon is lovely, " + "a Lisbon, " * 40)
+    reply = ChatModel(model="fake/looping").stream(HELLO)
+    text = "".join(reply)
+    assert reply.finish_reason == "loop"
+    assert len(text) < len("Lisbon is lovely, " + "a Lisbon, " * 40)

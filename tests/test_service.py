@@ -152,4 +152,25 @@ def test_a_looping_model_is_stopped_and_its_reply_trimmed(settings):
     events = list(companion.send("hi"))
     streamed = "".join(e.text for e in events if e.kind == "token")
     assert len(streamed) < len("Hello! " + "so nice, " * 40)
-    assert events[-1].text.count("so nice") == 1
+    # the loop is cut back to its first copy, and that half sentence goes too
+    assert events[-1].text == "Hello!"
+
+
+def test_a_reply_cut_off_by_the_token_limit_ends_at_its_last_full_sentence(settings):
+    from tests.fake_openai import ScriptedOpenAI
+
+    with ScriptedOpenAI(["length:Lentils are quick. Soak them first and th"]) as server:
+        companion = Companion(settings)
+        model = companion.services.chat_model
+        model.model, model.api_base, model.api_key = "openai/test", server.base_url, "k"
+        events = list(companion.send("how do I cook lentils?"))
+    assert "".join(e.text for e in events if e.kind == "token").strip().endswith("and th")
+    assert events[-1].kind == "done" and events[-1].text == "Lentils are quick."
+    assert any(e.kind == "replace" and e.text == "Lentils are quick." for e in events)
+
+
+def test_a_finished_reply_without_a_final_stop_is_kept_whole(settings):
+    register_fake("no-stop", lambda messages: "That sounds lovely. Talk soon")
+    companion = Companion(settings)
+    companion.services.chat_model.model = "fake/no-stop"
+    assert companion.reply("I made soup today").text.endswith("Talk soon")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _I = r"i(?:'m| am|’m)"
 _YOU_PEOPLE = (
@@ -568,6 +569,13 @@ def _negated(text: str, start: int) -> bool:
 
 def match_rules(sentence: str) -> list[tuple[str, str]]:
     """Return ``(violation, reason)`` for each rule that fires on one sentence."""
+    return list(_rule_hits(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _rule_hits(sentence: str) -> tuple[tuple[str, str], ...]:
+    """Cached: one turn judges the same sentences up to four times (the draft, the revision,
+    repair and its re-check), and running every rule costs about 0.7 ms a sentence."""
     text = _QUOTED.sub(" ", sentence)
     hits: list[tuple[str, str]] = []
     for rule in RULES:
@@ -576,7 +584,7 @@ def match_rules(sentence: str) -> list[tuple[str, str]]:
             continue
         if all(v != rule.violation for v, _ in hits):
             hits.append((rule.violation, rule.reason))
-    return hits
+    return tuple(hits)
 
 
 def match_context(sentence: str, context: str | None) -> list[tuple[str, str]]:

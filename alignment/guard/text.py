@@ -48,6 +48,17 @@ def ends_sentence(text: str) -> bool:
     return bool(_FINAL_MARK.search(text)) and not _ABBREVIATIONS.search(text.rstrip())
 
 
+def drop_unfinished_tail(text: str) -> str:
+    """``text`` without a last sentence that was cut off (one ending in a letter, digit or
+    comma, after an earlier sentence). A tail such as "Talk soon 🙂" is kept, and so is a
+    reply that is one unfinished sentence: something is better than nothing."""
+    text = text.strip()
+    spans = split_sentences(text)
+    if len(spans) < 2 or not re.search(r"[\w,;:-]$", text):
+        return text
+    return text[: spans[-2].end].strip()
+
+
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()

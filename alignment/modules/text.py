@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from alignment.guard.text import split_sentences
+from alignment.guard.text import drop_unfinished_tail, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -33,17 +33,7 @@ def append(text: str, addition: str) -> str:
     """
     if addition.strip() and addition.strip() in text:
         return text
-    return join([finished(text), addition])
-
-
-def finished(text: str) -> str:
-    """``text`` without a trailing sentence that was cut off (one ending in a letter, digit
-    or comma after an earlier sentence). A tail such as "Talk soon 🙂" is kept."""
-    text = text.strip()
-    spans = split_sentences(text)
-    if len(spans) < 2 or not re.search(r"[\w,;:-]$", text):
-        return text
-    return text[: spans[-2].end].strip()
+    return join([drop_unfinished_tail(text), addition])
 
 
 def any_match(patterns: list[re.Pattern[str]], text: str) -> bool:
