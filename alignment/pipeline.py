@@ -14,12 +14,9 @@ Always on, whatever the settings: the crisis protocol, the guard, the AI disclos
 from __future__ import annotations
 
 import logging
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any, Protocol
 
 from alignment.behaviour import behaviour_signals
@@ -34,6 +31,7 @@ from alignment.contract import (
 )
 from alignment.disclosure import disclosure_for_user
 from alignment.guard import Guard, GuardResult
+from alignment.guard.warming import settle, warm_later
 from alignment.ledger import Ledger
 from alignment.ledger.models import ModulePreferences, NudgeResponse
 from alignment.modules.text import mentions_any
@@ -244,20 +242,9 @@ class AlignmentPipeline:
     # -- review and repair -----------------------------------------------------------------
 
     def prefetch(self, partial_reply: str) -> None:
-        """Start the guard's work on the sentences the model has finished, on one background
-        thread, so review finds them already classified.
-
-        With a local model on 2 cores the model decodes on one core and the embedder would
-        otherwise wait for it; embedding a long reply's sentences after it is complete took
-        40-70 ms. One warm-up runs at a time; text that arrives meanwhile replaces any text
-        still waiting, and the worker takes it up as soon as it is free (each text holds all
-        the sentences before it).
-        """
-        global _warming, _waiting
-        with _warm_lock:
-            _waiting = (self.guard, partial_reply)
-            if _warming is None or _warming.done():
-                _warming = _warmer().submit(_warm_waiting)
+        """Classify the sentences the model has finished on a background thread, so review
+        finds them ready (``alignment.guard.warming``)."""
+        warm_later(self.guard, partial_reply)
 
     def warm_up(self, user_id: str, now: datetime) -> None:
         """Do a turn's reads once, so the first real turn does not pay one-time costs.
@@ -275,7 +262,7 @@ class AlignmentPipeline:
 
     def review(self, ctx: TurnContext, assessment: Assessment, draft: str) -> Review:
         view, outcomes = self._recall(ctx, assessment)
-        _finish_warming()  # the sentences it is on would otherwise be embedded twice at once
+        settle(self.guard, draft)
         problems: list[str] = []
         if not draft.strip():
             problems.append("empty_reply")
@@ -372,49 +359,6 @@ class AlignmentPipeline:
 
 
 _REDACTED_KEYS = {"text", "reasons", "guidance", "critique", "sentences", "quote", "summary"}
-
-
-_warm_lock = threading.Lock()
-_warming: Future[None] | None = None
-_waiting: tuple[Guard, str] | None = None  # the newest text not yet warmed
-
-
-@cache
-def _warmer() -> ThreadPoolExecutor:
-    """One worker per process: warming is best effort and must not compete with itself."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="guard-warm")
-
-
-def _warm_waiting() -> None:
-    """Warm the newest waiting text until none is left."""
-    global _waiting, _warming
-    while True:
-        with _warm_lock:
-            job, _waiting = _waiting, None
-            if job is None:
-                _warming = None  # decided under the lock, so a new text starts a new worker
-                return
-        guard, text = job
-        try:
-            guard.warm(text)
-        except Exception:  # a warm-up is an optimisation; review does the real check
-            log.debug("guard warm-up failed", exc_info=True)
-
-
-def _finish_warming(timeout_s: float = 0.5) -> None:
-    """Wait for the warm-up in flight, if any (bounded: review never depends on it).
-
-    When the reply ends, the worker is usually still on its last sentences; embedding them
-    again in review at the same time would only split the two cores between two copies.
-    """
-    with _warm_lock:
-        running = _warming
-    if running is None:
-        return
-    try:
-        running.result(timeout=timeout_s)
-    except Exception:  # a timeout or a failed warm-up: review classifies what is missing
-        log.debug("guard warm-up not finished", exc_info=True)
 
 
 def redact(value: Any) -> Any:

@@ -184,7 +184,7 @@ def test_no_nudge_rides_on_a_goodbye(tmp_path):
 
 
 def test_finished_sentences_are_checked_while_the_reply_streams(tmp_path):
-    import alignment.pipeline as pipeline_module
+    from alignment.guard import warming
 
     register_fake(
         "streamed", lambda messages: "The soup sounds great. Smoked paprika is a fine trick."
@@ -192,7 +192,7 @@ def test_finished_sentences_are_checked_while_the_reply_streams(tmp_path):
     companion, _ = companion_for(tmp_path, model="fake/streamed")
     pipeline = companion.services.alignment
     pipeline.prefetch("A first finished sentence. And one still being wri")
-    pipeline_module._warmer().submit(lambda: None).result(timeout=10)  # runs after the warm-up
+    warming._worker().submit(lambda: None).result(timeout=10)  # runs after the warm-up
     cached = pipeline.guard._flags_cache
     assert "A first finished sentence." in cached
     assert not any(key.startswith("And one still") for key in cached)
