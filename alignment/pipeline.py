@@ -247,7 +247,8 @@ class AlignmentPipeline:
         warm_later(self.guard, partial_reply)
 
     def warm_up(self, user_id: str, now: datetime) -> None:
-        """Do a turn's reads once, so the first real turn does not pay one-time costs.
+        """Run a turn's reads, and its writes rolled back, once: the first real turn then
+        does not pay one-time costs.
 
         The database layer compiles each statement the first time it runs on an engine, and
         the embedder's first run allocates its buffers: together 20-30 ms more alignment

@@ -45,7 +45,7 @@ class AlignmentPort(Protocol):
     def warm_up(self, user_id: str, now: datetime) -> None:
         """Called once when the companion opens, before the first message: a chance to pay
         one-time costs (preparing database statements, a model's first run) while the person
-        is still typing. Reads only; may raise (the caller logs and goes on)."""
+        is still typing. Must store nothing; may raise (the caller logs and goes on)."""
         ...
 
 
