@@ -110,6 +110,7 @@ class AlignmentPipeline:
             if outcome.active or outcome.nudge:
                 guidance += self.modules[name].guide(view, outcome)
         nudge = next((o.nudge for o in outcomes.values() if o.nudge), None)
+        self._warm_additions(nudge, crisis)
         disclosure = disclosure_for_user(self.ledger, ctx.user_id, ctx.now, self.minor)
         self._remember(ctx.turn_id, view, outcomes)
         notes: dict[str, Any] = {
@@ -136,6 +137,15 @@ class AlignmentPipeline:
             nudge=nudge,
             enabled=enabled,
         )
+
+    def _warm_additions(self, nudge: Nudge | None, crisis: bool) -> None:
+        """What a repair may append (the nudge's offer, the crisis lines and resources) is
+        known now: classify it in the background while the model writes, not after."""
+        texts = [nudge.text] if nudge else []
+        if crisis:
+            texts.append(fallback_crisis_reply(self.locale))  # holds every crisis addition
+        if texts:
+            warm_later(self.guard, "\n".join(texts) + "\n")
 
     def _view(self, ctx: TurnContext, report: SignalReport) -> TurnView:
         since = ctx.now - timedelta(days=31)

@@ -250,3 +250,24 @@ def test_a_failing_warm_up_only_logs(tmp_path, caplog):
     companion.warm_up()
     assert "warm-up failed: RuntimeError" in caplog.text
     assert companion.reply("hello there").kind == "done"
+
+
+def test_what_a_repair_may_append_is_classified_while_the_model_writes(tmp_path):
+    from alignment.contract import TurnContext
+    from alignment.guard import warming
+    from alignment.guard.text import split_sentences
+    from alignment.safety import fallback_crisis_reply
+
+    companion, clock = companion_for(tmp_path, locale="GB")
+    pipeline = companion.services.alignment
+    ctx = TurnContext(
+        user_id="local",
+        thread_id="t",
+        turn_id="x1",
+        text="i just want everything to stop, i can't do this anymore",
+        now=clock(),
+    )
+    assert pipeline.assess(ctx).route == "crisis"
+    warming._worker().submit(lambda: None).result(timeout=10)  # after the background work
+    additions = [s.text for s in split_sentences(fallback_crisis_reply("GB"))]
+    assert all(sentence in pipeline.guard._flags_cache for sentence in additions)
