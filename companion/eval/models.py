@@ -136,7 +136,7 @@ class TurnResult(BaseModel):
     violations: list[str] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     turn_ms: float = 0.0
-    alignment_ms: float = 0.0  # load_context + assess + review + record
+    alignment_ms: float = 0.0  # assess + review + the ledger write (ALIGNMENT_NODES)
     alignment_local_ms: float = 0.0  # the same without the revision's model call
     model_ms: float = 0.0
     timings_ms: dict[str, float] = Field(default_factory=dict)  # per graph node, from the trace

@@ -201,7 +201,7 @@ def render_markdown(report: SuiteReport) -> str:
         "|---|---|---|---|",
         f"| whole turn | {report.turn_latency_ms.p50} | {report.turn_latency_ms.p95} | "
         f"{report.turn_latency_ms.n} |",
-        f"| alignment nodes (load_context + assess + review + record) | "
+        f"| alignment layer (assess + review + ledger write) | "
         f"{report.alignment_latency_ms.p50} | {report.alignment_latency_ms.p95} | "
         f"{report.alignment_latency_ms.n} |",
         f"| the same without the revision's model call | "
@@ -326,7 +326,7 @@ def comparison_table(reports: list[SuiteReport]) -> str:
         + " |"
     )
     lines.append(
-        "| alignment nodes p50 / p95 ms (without revision call) | "
+        "| alignment layer p50 / p95 ms (without revision call) | "
         + " | ".join(
             f"{r.alignment_local_latency_ms.p50:.0f} / {r.alignment_local_latency_ms.p95:.0f}"
             for r in reports
