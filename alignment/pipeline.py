@@ -110,7 +110,6 @@ class AlignmentPipeline:
             if outcome.active or outcome.nudge:
                 guidance += self.modules[name].guide(view, outcome)
         nudge = next((o.nudge for o in outcomes.values() if o.nudge), None)
-        self._warm_additions(nudge, crisis)
         disclosure = disclosure_for_user(self.ledger, ctx.user_id, ctx.now, self.minor)
         self._remember(ctx.turn_id, view, outcomes)
         notes: dict[str, Any] = {
@@ -126,6 +125,7 @@ class AlignmentPipeline:
             "nudge_response": responded,
             "behaviour": _behaviour_note(view),
         }
+        self._warm_additions(nudge, crisis)  # last: the worker then runs beside the model
         return Assessment(
             scores=report.scores,
             fired=fired,
