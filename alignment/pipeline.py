@@ -288,7 +288,7 @@ class AlignmentPipeline:
             ok=not problems,
             problems=problems,
             critique=critique,
-            revise=not all(_additive(p) for p in problems),
+            revise=not all(_repair_only(p) for p in problems),
             notes={"guard": _guard_note(guarded)},
         )
 
@@ -381,7 +381,8 @@ def redact(value: Any) -> Any:
     return value
 
 
-_ADDITIVE = (
+_REPAIR_ONLY = (
+    "echoed_nudge",
     "missing_nudge",
     "missing_ai_statement",
     "untruthful_about_memory",
@@ -392,9 +393,10 @@ _ADDITIVE = (
 )
 
 
-def _additive(problem: str) -> bool:
-    """A problem that repair fixes by appending text, without removing anything."""
-    return any(part in _ADDITIVE for part in problem.split(":"))
+def _repair_only(problem: str) -> bool:
+    """A problem repair fixes on its own, with no revision call: a missing text it appends,
+    or a copied nudge sentence it drops."""
+    return any(part in _REPAIR_ONLY for part in problem.split(":"))
 
 
 def _guard_note(result: GuardResult) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alignment.contract import ModuleOutcome, Nudge, TurnView
-from alignment.modules.text import append, mentions_any
+from alignment.modules.text import append, join, mentions_any, sentences
 
 LONG_SESSION_MINUTES = 90
 LATE_NIGHT_MINUTES = 20
@@ -46,6 +46,7 @@ _TEXTS = {
         "replace parts of it. What's one offline thing you'd like to make time for this week?"
     ),
 }
+_OUR_SENTENCES = frozenset(s for text in _TEXTS.values() for s in sentences(text))
 _MARKERS = {
     "take_break": ["break", "pause", "stretch", "step away", "rest"],
     "sleep": ["sleep", "rest", "bed", "wind down"],
@@ -119,16 +120,33 @@ class WellbeingModule:
 
     def check(self, view: TurnView, outcome: ModuleOutcome, reply: str) -> list[str]:
         nudge = outcome.nudge
+        problems = []
         if nudge is not None and not mentions_any(reply, nudge.markers):
-            return [f"missing_nudge:{nudge.kind}"]
-        return []
+            problems.append(f"missing_nudge:{nudge.kind}")
+        if _echoes(reply, nudge):
+            problems.append("echoed_nudge")
+        return problems
 
     def repair(
         self, view: TurnView, outcome: ModuleOutcome, reply: str, problems: list[str]
     ) -> str:
+        if "echoed_nudge" in problems:
+            echoed = set(_echoes(reply, outcome.nudge))
+            reply = join([s for s in sentences(reply) if s not in echoed])
         if outcome.nudge is not None and any(p.startswith("missing_nudge") for p in problems):
             return append(reply, outcome.nudge.text)
         return reply
+
+
+def _echoes(reply: str, nudge: Nudge | None) -> list[str]:
+    """Our nudge sentences in ``reply`` that are not this turn's nudge.
+
+    A small model copies an earlier reminder from the conversation into later replies word for
+    word. That repeats it every turn, past its cooldown and past an opt-out ("please stop
+    reminding me to sleep"), so the copy is dropped.
+    """
+    given = set(sentences(nudge.text)) if nudge is not None else set()
+    return [s for s in sentences(reply) if s in _OUR_SENTENCES and s not in given]
 
 
 def _level(view: TurnView, kind: str) -> int:

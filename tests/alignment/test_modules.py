@@ -192,3 +192,29 @@ def test_an_appended_offer_does_not_merge_into_a_cut_off_sentence():
     assert append("no punctuation at all", "Next.") == "no punctuation at all Next."
     assert append('She said "hi." Then', "Next.") == 'She said "hi." Next.'
     assert append("Sleep well. Talk soon 🙂", "Next.") == "Sleep well. Talk soon 🙂 Next."
+
+
+SLEEP_LINE = "It's getting late where you are; rest would do you good when you're ready."
+
+
+def test_wellbeing_drops_a_reminder_the_model_copied_from_an_earlier_reply():
+    v = view("Another late shift done.")  # daytime, short session: no nudge is due
+    draft = f"Well done on finishing the shift! {SLEEP_LINE} What's for dinner?"
+    outcome, problems, repaired = run(WellbeingModule(), v, draft)
+    assert outcome.nudge is None and problems == ["echoed_nudge"]
+    assert repaired == "Well done on finishing the shift! What's for dinner?"
+
+
+def test_wellbeing_keeps_its_reminder_on_the_turn_it_is_due():
+    night = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    times = [night - timedelta(minutes=m) for m in range(30, -1, -5)]  # a 30-minute session
+    v = view("still up, can't settle", now=night, times=times)
+    outcome, problems, repaired = run(WellbeingModule(), v, f"That's hard. {SLEEP_LINE}")
+    assert outcome.nudge is not None and outcome.nudge.text == SLEEP_LINE
+    assert problems == [] and repaired.endswith(SLEEP_LINE)
+
+
+def test_an_ordinary_mention_of_rest_is_not_an_echo():
+    v = view("any tips for the recipe?")
+    draft = "Let the dough rest for an hour, then it's ready for the oven."
+    assert run(WellbeingModule(), v, draft)[1] == []
