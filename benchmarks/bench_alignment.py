@@ -132,7 +132,7 @@ def print_table(result: dict) -> None:
         "aligned_turn_ms": "turn, wired pipeline",
         "no_alignment_outside_model_ms": "outside the model, NoAlignment()",
         "aligned_outside_model_ms": "outside the model, wired",
-        "added_turn_ms": "added per turn (difference)",
+        "added_turn_ms": "whole turn, difference (model calls in)",
         "alignment_nodes_added_ms": "alignment nodes (assess, review, ledger)",
     }
     for model, row in result["models"].items():
