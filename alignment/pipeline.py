@@ -145,7 +145,7 @@ class AlignmentPipeline:
         if crisis:
             texts.append(fallback_crisis_reply(self.locale))  # holds every crisis addition
         if texts:
-            warm_later(self.guard, "\n".join(texts) + "\n")
+            warm_later(self.guard, "\n".join(texts) + "\n")  # the final line break: all finished
 
     def _view(self, ctx: TurnContext, report: SignalReport) -> TurnView:
         since = ctx.now - timedelta(days=31)

@@ -106,16 +106,15 @@ class Guard:
             classifier_used=self.model is not None,
         )
 
-    def warm(self, text: str, *, last_is_complete: bool | None = None) -> None:
+    def warm(self, text: str) -> None:
         """Classify the finished sentences of ``text`` ahead of ``check`` (fills the cache).
 
         For a reply that is still streaming, its last sentence may be unfinished; it is
-        classified only when ``last_is_complete`` (by default: when ``text`` ends with a
-        sentence mark), so a half sentence is never worked on for nothing.
+        classified only when ``text`` ends with a sentence mark or a line break, so a half
+        sentence is never worked on for nothing.
         """
         spans = split_sentences(text)
-        complete = ends_sentence(text) if last_is_complete is None else last_is_complete
-        if not complete:
+        if not ends_sentence(text):
             spans = spans[:-1]
         self._classify([span.text for span in spans])
 
