@@ -13,9 +13,12 @@ Always on, whatever the settings: the crisis protocol, the guard, the AI disclos
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -33,7 +36,12 @@ from alignment.disclosure import disclosure_for_user
 from alignment.guard import Guard, GuardResult
 from alignment.guard.warming import settle, warm_later
 from alignment.ledger import Ledger
-from alignment.ledger.models import ModulePreferences, NudgeResponse
+from alignment.ledger.models import (
+    ModulePreferences,
+    NudgeRecord,
+    NudgeResponse,
+    PersonRecord,
+)
 from alignment.modules.text import mentions_any
 from alignment.responses import nudge_response, tone
 from alignment.safety import (
@@ -52,6 +60,20 @@ FREQUENCY_FACTOR = {"low": 2.0, "normal": 1.0, "high": 0.5}
 MIN_GAP_BETWEEN_NUDGES = timedelta(minutes=30)
 DISMISSED_QUIET = timedelta(days=14)
 PENDING_WINDOW = timedelta(hours=2)
+
+
+_SIGNAL_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signals")
+"""Runs signal detection beside the ledger reads of the same turn (see ``assess``)."""
+
+
+@dataclass(frozen=True)
+class _History:
+    """What a turn reads from the ledger about this person before the modules run."""
+
+    turn_times: list[datetime]
+    people: list[PersonRecord]
+    preferences: ModulePreferences
+    recent_nudges: list[NudgeRecord]
 
 
 class Detector(Protocol):
@@ -96,10 +118,16 @@ class AlignmentPipeline:
     # -- assess ----------------------------------------------------------------------------
 
     def assess(self, ctx: TurnContext) -> Assessment:
-        report = self.detector.assess(ctx.text)
+        # The embedder runs in native code without the GIL, so the ledger reads below run
+        # while the signals are computed instead of after them.
+        context = contextvars.copy_context()  # the detector sees this turn's context variables
+        detecting = _SIGNAL_WORKER.submit(context.run, self.detector.assess, ctx.text)
+        history = self._read_history(ctx)
+        disclosure = disclosure_for_user(self.ledger, ctx.user_id, ctx.now, self.minor)
+        report = detecting.result()
         crisis = "crisis" in report.fired or explicit_crisis(ctx.text)
         fired = sorted(set(report.fired) | ({"crisis"} if crisis else set()))
-        view = self._view(ctx, report.model_copy(update={"fired": fired}))
+        view = self._view(ctx, report.model_copy(update={"fired": fired}), history)
         responded = self._note_nudge_response(view)
         enabled = self._enabled(view.preferences)  # read once, in _view
         outcomes = {name: self.modules[name].assess(view) for name in enabled}
@@ -110,7 +138,6 @@ class AlignmentPipeline:
             if outcome.active or outcome.nudge:
                 guidance += self.modules[name].guide(view, outcome)
         nudge = next((o.nudge for o in outcomes.values() if o.nudge), None)
-        disclosure = disclosure_for_user(self.ledger, ctx.user_id, ctx.now, self.minor)
         self._remember(ctx.turn_id, view, outcomes)
         notes: dict[str, Any] = {
             name: {
@@ -147,19 +174,26 @@ class AlignmentPipeline:
         if texts:
             warm_later(self.guard, "\n".join(texts) + "\n")  # the final line break: all finished
 
-    def _view(self, ctx: TurnContext, report: SignalReport) -> TurnView:
-        since = ctx.now - timedelta(days=31)
-        times = self.ledger.turn_times(ctx.user_id, since=since)
-        behaviour = behaviour_signals([*times, ctx.now], ctx.now, self.timezone)
+    def _read_history(self, ctx: TurnContext) -> _History:
+        user, now = ctx.user_id, ctx.now
+        return _History(
+            turn_times=self.ledger.turn_times(user, since=now - timedelta(days=31)),
+            people=self.ledger.people(user),
+            preferences=self.ledger.preferences(user),
+            recent_nudges=self.ledger.nudges(user, since=now - timedelta(days=30)),
+        )
+
+    def _view(self, ctx: TurnContext, report: SignalReport, history: _History) -> TurnView:
+        behaviour = behaviour_signals([*history.turn_times, ctx.now], ctx.now, self.timezone)
         return TurnView(
             context=ctx,
             scores=report.scores,
             fired=report.fired,
             reasons=report.reasons,
             behaviour=behaviour,
-            people=self.ledger.people(ctx.user_id),
-            preferences=self.ledger.preferences(ctx.user_id),
-            recent_nudges=self.ledger.nudges(ctx.user_id, since=ctx.now - timedelta(days=30)),
+            people=history.people,
+            preferences=history.preferences,
+            recent_nudges=history.recent_nudges,
             locale=self.locale,
             minor=self.minor,
         )
@@ -266,7 +300,7 @@ class AlignmentPipeline:
         nothing is stored.
         """
         ctx = TurnContext(user_id=user_id, thread_id="", turn_id="", text="", now=now)
-        self._view(ctx, self.detector.assess("Hello, how are you?"))
+        self._view(ctx, self.detector.assess("Hello, how are you?"), self._read_history(ctx))
         disclosure_for_user(self.ledger, user_id, now, self.minor)
         self.guard.check("Hello, how are you?")
         self.ledger.rehearse_turn(user_id, now)

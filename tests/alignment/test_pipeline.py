@@ -271,3 +271,43 @@ def test_what_a_repair_may_append_is_classified_while_the_model_writes(tmp_path)
     warming._worker().submit(lambda: None).result(timeout=10)  # after the background work
     additions = [s.text for s in split_sentences(fallback_crisis_reply("GB"))]
     assert all(sentence in pipeline.guard._flags_cache for sentence in additions)
+
+
+def test_signals_are_detected_while_the_ledger_is_read(tmp_path):
+    """The detector waits (up to 5 s) for the ledger read of people; run one after the other,
+    the turn would pay both, and this detector would time out."""
+    import threading
+
+    from alignment.contract import TurnContext
+
+    companion, clock = companion_for(tmp_path)
+    pipeline = companion.services.alignment
+    people_read = threading.Event()
+    real_people, real_assess = pipeline.ledger.people, pipeline.detector.assess
+
+    def people(user_id):
+        people_read.set()
+        return real_people(user_id)
+
+    def assess(text):
+        assert people_read.wait(timeout=5), "the ledger was not read while signals ran"
+        return real_assess(text)
+
+    pipeline.ledger.people, pipeline.detector.assess = people, assess
+    ctx = TurnContext(user_id="local", thread_id="t", turn_id="x2", text="hello", now=clock())
+    assert pipeline.assess(ctx).route == "respond"
+
+
+def test_a_failing_detector_fails_assess_with_its_own_error(tmp_path):
+    from alignment.contract import TurnContext
+
+    companion, clock = companion_for(tmp_path)
+    pipeline = companion.services.alignment
+
+    def broken(text):
+        raise RuntimeError("embedder crashed")
+
+    pipeline.detector.assess = broken
+    ctx = TurnContext(user_id="local", thread_id="t", turn_id="x3", text="hello", now=clock())
+    with pytest.raises(RuntimeError, match="embedder crashed"):
+        pipeline.assess(ctx)
