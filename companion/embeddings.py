@@ -12,6 +12,7 @@ Any litellm embedding model (``openai/text-embedding-3-small`` ...) can replace 
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import warnings
@@ -165,12 +166,12 @@ class MiniLMEmbedder:
         return out
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        """Embed texts in groups of similar token length.
+        """Embed texts in runs of similar token length.
 
-        A batch is padded to its longest text, and padding costs as much as real tokens. The
-        signal detector embeds a message together with its sentences, so one padded batch
-        would pay for the whole message once per sentence; grouping by length avoids that.
-        The vectors are the same either way (padding is masked out).
+        A run is padded to its longest text, and padding costs as much as real tokens; but
+        each run also has a fixed cost, so a few texts of mixed length (a message and its
+        sentences) are cheapest in one run, and many (a long reply's sentences) in a few.
+        ``_length_groups`` chooses. The vectors are the same either way (padding is masked).
         """
         encoded = self._tokenizer.encode_batch(texts)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
@@ -208,16 +209,37 @@ def _padded(rows: list[list[int]]) -> np.ndarray:
     return matrix
 
 
-def _length_groups(lengths: list[int], *, min_fill: float = 0.6) -> list[list[int]]:
-    """Indices grouped so that each group's shortest text is >= ``min_fill`` of its longest."""
+RUN_COST_IN_TOKENS = 27
+"""One ONNX run costs about as much as this many padded tokens, whatever its size.
+
+Measured on 2 cores: about 4.8 ms per run (the weights are read from memory once per run)
+plus 0.18 ms per padded token. A separate run pays off only when it saves more padding.
+"""
+
+
+def _length_groups(lengths: list[int], run_cost: int = RUN_COST_IN_TOKENS) -> list[list[int]]:
+    """Indices grouped so that the estimated work, ``run_cost`` per group plus every padded
+    token, is smallest.
+
+    Texts sorted longest first are cut into consecutive groups (a group is padded to its
+    first text); the best cuts come from a small dynamic programme over the cut points.
+    """
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    longest = [lengths[i] for i in order]
+    n = len(order)
+    best = [0] + [math.inf] * n  # best[j]: least work for the first j texts
+    start = [0] * (n + 1)  # start[j]: where the last group of that best grouping starts
+    for j in range(1, n + 1):
+        for i in range(j):
+            work = best[i] + run_cost + (j - i) * longest[i]
+            if work < best[j]:
+                best[j], start[j] = work, i
     groups: list[list[int]] = []
-    for i in order:
-        if groups and lengths[i] >= min_fill * lengths[groups[-1][0]]:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    return groups
+    j = n
+    while j > 0:
+        groups.append(order[start[j] : j])
+        j = start[j]
+    return groups[::-1]
 
 
 class LiteLLMEmbedder:
