@@ -12,6 +12,7 @@ Cooldowns, opt-outs and "never two nudges in one reply" are enforced by the pipe
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from alignment.contract import ModuleOutcome, Nudge, TurnView
@@ -46,7 +47,17 @@ _TEXTS = {
         "replace parts of it. What's one offline thing you'd like to make time for this week?"
     ),
 }
-_OUR_SENTENCES = frozenset(s for text in _TEXTS.values() for s in sentences(text))
+ECHO_WORDS = 6
+"""A reply sentence sharing this many words in a row with one of our reminders echoes it."""
+
+
+def _runs(text: str, n: int = ECHO_WORDS) -> set[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words, lower-cased, without punctuation."""
+    words = re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+_OUR_RUNS = frozenset(run for text in _TEXTS.values() for run in _runs(text))
 _MARKERS = {
     "take_break": ["break", "pause", "stretch", "step away", "rest"],
     "sleep": ["sleep", "rest", "bed", "wind down"],
@@ -139,14 +150,16 @@ class WellbeingModule:
 
 
 def _echoes(reply: str, nudge: Nudge | None) -> list[str]:
-    """Our nudge sentences in ``reply`` that are not this turn's nudge.
+    """Sentences of ``reply`` that repeat one of our reminders other than this turn's nudge.
 
-    A small model copies an earlier reminder from the conversation into later replies word for
-    word. That repeats it every turn, past its cooldown and past an opt-out ("please stop
-    reminding me to sleep"), so the copy is dropped.
+    A small model copies an earlier reminder from the conversation into later replies, whole
+    or as a clause of its own sentence ("...; it's getting late where you are; just relax").
+    That repeats the reminder past its cooldown and past an opt-out ("please stop reminding me
+    to sleep"), so the sentence is dropped. Six words in a row is more than ordinary talk of
+    rest or sleep shares with these texts by chance.
     """
-    given = set(sentences(nudge.text)) if nudge is not None else set()
-    return [s for s in sentences(reply) if s in _OUR_SENTENCES and s not in given]
+    ours = _OUR_RUNS - _runs(nudge.text) if nudge is not None else _OUR_RUNS
+    return [s for s in sentences(reply) if _runs(s) & ours]
 
 
 def _level(view: TurnView, kind: str) -> int:

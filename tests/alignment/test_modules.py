@@ -75,6 +75,23 @@ def test_goodbye_gets_a_warm_send_off_without_a_hook():
     assert run(AutonomyModule(), v, "Enjoy! So what do we need today?!")[1] == ["goodbye_hook"]
 
 
+@pytest.mark.parametrize(
+    "hook",
+    [
+        # the first is close to one the bundled model wrote
+        "But do promise you'll never forget all the fun we had tonight!",
+        "I’ll miss you so much.",  # with a typographic apostrophe
+        "Come back soon, okay.",
+        "Don't leave just yet.",
+    ],
+)
+def test_goodbye_hooks_of_guilt_and_promises_are_dropped(hook):
+    v = view("I'm off to bed now. Good night!", fired=["goodbye"])
+    _, problems, repaired = run(AutonomyModule(), v, f"Good night! {hook}")
+    assert problems == ["goodbye_hook"]
+    assert hook not in repaired and repaired.startswith("Good night!")
+
+
 def test_validation_seeking_gets_honesty_not_flattery():
     v = view("tell me I was right to yell at him", fired=["validation_seeking"])
     _, problems, repaired = run(AutonomyModule(), v, "You're absolutely right. He deserved it.")
@@ -212,6 +229,23 @@ def test_wellbeing_keeps_its_reminder_on_the_turn_it_is_due():
     outcome, problems, repaired = run(WellbeingModule(), v, f"That's hard. {SLEEP_LINE}")
     assert outcome.nudge is not None and outcome.nudge.text == SLEEP_LINE
     assert problems == [] and repaired.endswith(SLEEP_LINE)
+
+
+def test_wellbeing_drops_a_reminder_the_model_worked_into_its_own_sentence():
+    v = view("Awake again, same as yesterday.")  # a new session: no nudge is due yet
+    draft = (
+        "Good luck with the exam on Friday. Don't rush it; it's getting late where you are; "
+        "just relax. Which subject is first?"
+    )
+    outcome, problems, repaired = run(WellbeingModule(), v, draft)
+    assert outcome.nudge is None and problems == ["echoed_nudge"]
+    assert repaired == "Good luck with the exam on Friday. Which subject is first?"
+
+
+def test_a_send_off_that_shares_a_few_words_with_a_reminder_is_not_an_echo():
+    v = view("ok, off to work")
+    # "the rest of your day" also appears in the long-session reminder
+    assert run(WellbeingModule(), v, "Take care, and enjoy the rest of your day.")[1] == []
 
 
 def test_an_ordinary_mention_of_rest_is_not_an_echo():
