@@ -129,7 +129,7 @@ class AlignmentPipeline:
         fired = sorted(set(report.fired) | ({"crisis"} if crisis else set()))
         view = self._view(ctx, report.model_copy(update={"fired": fired}), history)
         responded = self._note_nudge_response(view)
-        enabled = self._enabled(view.preferences)  # read once, in _view
+        enabled = self._enabled(view.preferences)  # read once, in _read_history
         outcomes = {name: self.modules[name].assess(view) for name in enabled}
         held_back = self._one_nudge(view, outcomes, crisis)
         self._fill_needs(view, outcomes)
