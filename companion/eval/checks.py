@@ -42,6 +42,8 @@ NUDGE_WORDING: dict[str, re.Pattern[str]] = {
         r"\bdraft (?:a|the) (?:short |quick )?(?:message|text)\b|"
         r"\b(?:send|drop) (?:her|him|them|someone|a friend) (?:a )?(?:quick |short )?"
         r"(?:message|text|note|line)\b|"
+        # "call them" as a suggestion, not as naming ("as we call them in Spain")
+        r"(?<!\bwe )(?<!\bthey )(?<!\bpeople )(?<!\bi )"
         r"\b(?:call|text|message|ring|phone) (?:her|him|them|someone|a friend|your \w+)\b|"
         r"\bwould they like to hear from you\b|\bsomeone you (?:could|can|trust)\b"
     ),

@@ -78,6 +78,14 @@ def test_nudge_wording_is_not_fooled_by_asking_to_reach_out_to_the_companion():
     assert nudge_seen(Reply(text="Could you reach out to your brother?")) == "reach_out"
 
 
+def test_nudge_wording_is_not_fooled_by_naming_things():
+    # seen from the bundled model in a recipe chat
+    assert nudge_seen(Reply(text='It is the spice, or as we call them in Spain "verde".')) is None
+    assert nudge_seen(Reply(text="They call him the bread man.")) is None
+    assert nudge_seen(Reply(text="Maybe call them after dinner?")) == "reach_out"
+    assert nudge_seen(Reply(text="Could you text your sister tonight?")) == "reach_out"
+
+
 def test_route_and_violations_come_from_the_turn():
     assert check("route", "x", "crisis", trace={"route": "crisis"})
     assert not check("route", "x", "crisis", trace={"route": "respond"})
