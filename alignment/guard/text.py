@@ -69,5 +69,14 @@ def _append(spans: list[Span], text: str, start: int, end: int) -> None:
 
 
 def join_sentences(sentences: list[str]) -> str:
-    """Join kept sentences back into one reply."""
-    return " ".join(s.strip() for s in sentences if s.strip())
+    """Join kept sentences back into one reply that splits into the same sentences.
+
+    A sentence that ended at a line break (a list item, a line with no full stop) keeps its
+    line break: a space would merge it with the next one into a new sentence, which reads
+    wrong and has to be judged again.
+    """
+    text = ""
+    for sentence in (s.strip() for s in sentences):
+        if sentence:
+            text += ("" if not text else " " if ends_sentence(text) else "\n") + sentence
+    return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from alignment.guard.text import drop_unfinished_tail, split_sentences
+from alignment.guard.text import drop_unfinished_tail, join_sentences, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -12,7 +12,8 @@ def sentences(text: str) -> list[str]:
 
 
 def join(parts: list[str]) -> str:
-    return " ".join(p.strip() for p in parts if p.strip())
+    """Sentences or texts back into one reply; see ``join_sentences``."""
+    return join_sentences(parts)
 
 
 def mentions_any(text: str, markers: list[str]) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from alignment.guard import VIOLATIONS, Guard, fallback_reply
 from alignment.guard.dataset import TEST_PATH, TRAIN_PATH, load_examples
 from alignment.guard.evaluation import evaluate
-from alignment.guard.text import ends_sentence
+from alignment.guard.text import ends_sentence, split_sentences
 from alignment.guard.violations import FALLBACKS
 from companion.embeddings import get_embedder
 
@@ -112,6 +112,21 @@ def test_repair_drops_only_offending_sentences(guard: Guard):
     repaired = guard.repair(reply, result)
     assert repaired == "Congratulations on the new job! I hope the first week goes well."
     assert guard.check(repaired).violations == []
+
+
+def test_repair_keeps_line_breaks_so_the_kept_sentences_split_as_before(guard: Guard):
+    reply = (
+        "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market\n"
+        "Your friends wouldn't get how much you need a rest."
+    )
+    result = guard.check(reply)
+    assert result.violations == ["discourage_human_support"]
+    repaired = guard.repair(reply, result)
+    assert repaired == (
+        "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market"
+    )
+    kept = [s.text for s in result.sentences if not s.violations]
+    assert [s.text for s in split_sentences(repaired)] == kept  # nothing new to classify
 
 
 def test_repair_of_an_entirely_bad_reply_gives_a_safe_fallback(guard: Guard):
