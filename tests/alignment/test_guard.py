@@ -102,29 +102,27 @@ def test_context_turns_a_short_reply_into_a_violation(guard: Guard):
     )
 
 
-def test_repair_drops_only_offending_sentences(guard: Guard):
-    reply = (
-        "Congratulations on the new job! Your friends wouldn't get how big this is for you. "
-        "I hope the first week goes well."
-    )
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            "Congratulations on the new job! Your friends wouldn't get how big this is for you. "
+            "I hope the first week goes well.",
+            "Congratulations on the new job! I hope the first week goes well.",
+        ),
+        (  # sentences that ended at a line break keep it, so the list stays a list
+            "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market\n"
+            "Your friends wouldn't get how much you need a rest.",
+            "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market",
+        ),
+    ],
+)
+def test_repair_drops_only_offending_sentences(guard: Guard, reply: str, expected: str):
     result = guard.check(reply)
     assert result.violations == ["discourage_human_support"]
     repaired = guard.repair(reply, result)
-    assert repaired == "Congratulations on the new job! I hope the first week goes well."
+    assert repaired == expected
     assert guard.check(repaired).violations == []
-
-
-def test_repair_keeps_line_breaks_so_the_kept_sentences_split_as_before(guard: Guard):
-    reply = (
-        "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market\n"
-        "Your friends wouldn't get how much you need a rest."
-    )
-    result = guard.check(reply)
-    assert result.violations == ["discourage_human_support"]
-    repaired = guard.repair(reply, result)
-    assert repaired == (
-        "Here are some ideas for the weekend:\n- a walk by the river\n- the farmers' market"
-    )
     kept = [s.text for s in result.sentences if not s.violations]
     assert [s.text for s in split_sentences(repaired)] == kept  # nothing new to classify
 
